@@ -1,0 +1,101 @@
+import Foundation
+
+/// A text file read from the content folder: decoded, BOM removed, CRLF made LF.
+struct TextFile {
+    /// Path relative to the content folder, `/`-separated.
+    let relativePath: String
+    /// Path shown in diagnostics.
+    let displayPath: String
+    let text: String
+}
+
+/// Finds and reads the files of a content folder. The only loader code that touches the disk.
+struct ContentFiles {
+    let root: URL
+    /// How the root is shown in diagnostics (`content`).
+    let displayRoot: String
+
+    init(root: URL, displayRoot: String) {
+        self.root = root.standardizedFileURL
+        self.displayRoot = displayRoot.hasSuffix("/") ? String(displayRoot.dropLast()) : displayRoot
+    }
+
+    func display(_ relativePath: String) -> String {
+        displayRoot.isEmpty || displayRoot == "." ? relativePath : "\(displayRoot)/\(relativePath)"
+    }
+
+    func exists(_ relativePath: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: root.appendingPathComponent(relativePath).path, isDirectory: &isDirectory)
+    }
+
+    func isDirectory(_ relativePath: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: root.appendingPathComponent(relativePath).path, isDirectory: &isDirectory)
+            && isDirectory.boolValue
+    }
+
+    func isRegularFile(_ relativePath: String) -> Bool {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: root.appendingPathComponent(relativePath).path)
+        return attributes?[.type] as? FileAttributeType == .typeRegular
+    }
+
+    /// Names in a folder (not recursive, hidden files left out), sorted; empty when it does not exist.
+    func list(_ relativeDirectory: String) -> [String] {
+        let url = relativeDirectory.isEmpty ? root : root.appendingPathComponent(relativeDirectory)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        return names.filter { !$0.hasPrefix(".") }.sorted()
+    }
+
+    /// Every regular file below a folder, as paths relative to that folder, sorted.
+    /// Hidden files and folders are left out; links are followed only when they
+    /// stay inside the content folder.
+    func listRecursively(_ relativeDirectory: String, diagnostics: inout Diagnostics) -> [String] {
+        var result: [String] = []
+        var pending = [""]
+        while let current = pending.popLast() {
+            let folder = current.isEmpty ? relativeDirectory : "\(relativeDirectory)/\(current)"
+            for name in list(folder) {
+                let relative = current.isEmpty ? name : "\(current)/\(name)"
+                let full = "\(relativeDirectory)/\(relative)"
+                let url = root.appendingPathComponent(full)
+                if let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: url.path) {
+                    let target = URL(fileURLWithPath: destination, relativeTo: url.deletingLastPathComponent()).standardizedFileURL
+                    if !target.path.hasPrefix(root.path + "/") {
+                        diagnostics.warning(SourceLocation(file: display(full), line: 1, column: 1),
+                                            "符号链接指向内容目录之外（\(destination)），已跳过")
+                        continue
+                    }
+                }
+                if isDirectory(full) {
+                    pending.append(relative)
+                } else if isRegularFile(full) || FileManager.default.fileExists(atPath: url.path) {
+                    result.append(relative)
+                }
+            }
+        }
+        return result.sorted()
+    }
+
+    /// Reads a UTF-8 text file; a missing or undecodable file is a diagnostic and nil.
+    func read(_ relativePath: String, diagnostics: inout Diagnostics) -> TextFile? {
+        let location = SourceLocation(file: display(relativePath), line: 1, column: 1)
+        let data: Data
+        do {
+            data = try Data(contentsOf: root.appendingPathComponent(relativePath))
+        } catch {
+            diagnostics.error(location, "无法读取文件：\(error.localizedDescription)")
+            return nil
+        }
+        var bytes = data[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        guard var text = String(validating: bytes, as: UTF8.self) else {
+            diagnostics.error(location, "文件不是有效的 UTF-8 文本（请以 UTF-8 编码保存）")
+            return nil
+        }
+        if text.contains("\r") {
+            text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        }
+        return TextFile(relativePath: relativePath, displayPath: display(relativePath), text: text)
+    }
+}

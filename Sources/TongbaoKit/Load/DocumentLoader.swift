@@ -1,0 +1,227 @@
+import Yams
+
+/// Loads the Markdown documents: `notices/`, `bulletins/` and `pages/`.
+struct DocumentLoader {
+    let files: ContentFiles
+    let settings: SiteSettings
+    var diagnostics = Diagnostics()
+
+    static let commonFields = ["title", "date", "slug", "draft", "description"]
+    static let noticeFields = commonFields + ["doc_no", "to", "cc", "attachments", "meeting"]
+    static let bulletinFields = commonFields + ["issue"]
+
+    /// URL segments a notice slug may not take: the list pages' own paths.
+    static func isReservedListSegment(_ slug: String) -> Bool {
+        slug == "page" || (slug.count == 4 && slug.allSatisfy(\.isASCII) && slug.allSatisfy(\.isNumber))
+    }
+
+    init(files: ContentFiles, settings: SiteSettings) {
+        self.files = files
+        self.settings = settings
+    }
+
+    mutating func load(into model: inout SiteModel) {
+        for path in markdownFiles("notices") {
+            if let notice = loadNotice(path) { model.notices.append(notice) }
+        }
+        for path in markdownFiles("bulletins") {
+            if let bulletin = loadBulletin(path) { model.bulletins.append(bulletin) }
+        }
+        for path in markdownFiles("pages") {
+            if let page = loadPage(path) { model.pages.append(page) }
+        }
+        checkUniqueness(model)
+    }
+
+    private func markdownFiles(_ folder: String) -> [String] {
+        files.list(folder).filter { $0.hasSuffix(".md") || $0.hasSuffix(".markdown") }.map { "\(folder)/\($0)" }
+    }
+
+    // MARK: Kinds
+
+    private mutating func loadNotice(_ path: String) -> Notice? {
+        guard let opened = open(path, label: "通知") else { return nil }
+        var reader = opened.reader
+        let frontMatter = opened.frontMatter
+        let title = reader.string("title", required: true)
+        let date = reader.day("date", required: true)
+        let number = reader.integer("doc_no", in: 1...99999)
+        let to = reader.string("to")
+        let cc = (reader.stringList("cc") ?? []).map(\.0)
+        let attachments = loadAttachments(&reader)
+        var meeting: Meeting?
+        if var meetingReader = reader.nested("meeting", label: "会议信息") {
+            let start = meetingReader.dayTime("start", required: true)
+            let place = meetingReader.string("place", required: true)
+            let attendees = meetingReader.string("attendees")
+            meetingReader.warnAboutUnknownFields(known: ["start", "place", "attendees"])
+            reader.absorb(meetingReader)
+            if let start, let place { meeting = Meeting(start: start, place: place, attendees: attendees) }
+        }
+        let fallback = date.map { day in number.map { "\(day.iso)-\($0)" } ?? day.iso }
+        let slug = self.slug(&reader, path: path, fallback: fallback)
+        if let slug, DocumentLoader.isReservedListSegment(slug) {
+            reader.error(reader.has("slug") ? "slug" : "title", "网址“\(slug)”与列表页的地址冲突，请在前置元数据中另设 slug")
+        }
+        let draft = reader.bool("draft") ?? false
+        finish(&reader, known: DocumentLoader.noticeFields)
+        guard let title, let date, let slug, let attachments, !DocumentLoader.isReservedListSegment(slug),
+              !reader.has("meeting") || meeting != nil else { return nil }
+        let documentNumber = number.map { DocumentNumber(prefix: settings.documentPrefix, year: date.year, number: $0) }
+        return Notice(source: source(path, frontMatter, reader, slug: slug, title: title, draft: draft), date: date,
+                      documentNumber: documentNumber, to: to, cc: cc, attachments: attachments, meeting: meeting)
+    }
+
+    private mutating func loadBulletin(_ path: String) -> Bulletin? {
+        guard let opened = open(path, label: "简报") else { return nil }
+        var reader = opened.reader
+        let frontMatter = opened.frontMatter
+        let title = reader.string("title", required: true)
+        let date = reader.day("date", required: true)
+        let issue = reader.integer("issue", required: true, in: 1...99999)
+        let draft = reader.bool("draft") ?? false
+        finish(&reader, known: DocumentLoader.bulletinFields)
+        guard let title, let date, let issue else { return nil }
+        return Bulletin(source: source(path, frontMatter, reader, slug: String(issue), title: title, draft: draft), date: date, issue: issue)
+    }
+
+    private mutating func loadPage(_ path: String) -> Page? {
+        guard let opened = open(path, label: "页面") else { return nil }
+        var reader = opened.reader
+        let frontMatter = opened.frontMatter
+        let title = reader.string("title", required: true)
+        let slug = self.slug(&reader, path: path, fallback: nil)
+        let draft = reader.bool("draft") ?? false
+        finish(&reader, known: DocumentLoader.commonFields)
+        guard let title, let slug else { return nil }
+        return Page(source: source(path, frontMatter, reader, slug: slug, title: title, draft: draft))
+    }
+
+    // MARK: Parts
+
+    /// Reads the file and its front matter; nil (with diagnostics) when either is unusable.
+    private mutating func open(_ path: String, label: String) -> (reader: RecordReader, frontMatter: FrontMatter)? {
+        guard let file = files.read(path, diagnostics: &diagnostics) else { return nil }
+        let start = SourceLocation(file: file.displayPath, line: 1, column: 1)
+        let frontMatter: FrontMatter
+        switch FrontMatter.split(file.text) {
+        case .success(let value): frontMatter = value
+        case .failure(.missingOpening):
+            diagnostics.error(start, "文件应以一行“---”开头，其后是标题、日期等前置元数据，再以一行“---”结束")
+            return nil
+        case .failure(.unclosed):
+            diagnostics.error(start, "前置元数据没有结束：缺少第二行“---”")
+            return nil
+        }
+        guard let source = YAMLSource.parse(frontMatter.yaml, file: file.displayPath, lineOffset: frontMatter.yamlLineOffset,
+                                            diagnostics: &diagnostics) else { return nil }
+        guard let root = source.root else {
+            diagnostics.error(start, "前置元数据是空的：至少需要 title")
+            return nil
+        }
+        guard let reader = RecordReader(source: source, node: root, label: "\(label)前置元数据", diagnostics: &diagnostics) else {
+            return nil
+        }
+        return (reader, frontMatter)
+    }
+
+    /// `slug`, else the file name without its `YYYY-MM-DD-` prefix when that is
+    /// URL-safe ASCII, else `fallback`.
+    private func slug(_ reader: inout RecordReader, path: String, fallback: String?) -> String? {
+        if let slug = reader.string("slug") {
+            guard Slug.isValid(slug) else {
+                reader.error("slug", "slug“\(slug)”只能由英文字母、数字、连字符和下划线组成，且以字母或数字开头")
+                return nil
+            }
+            return slug
+        }
+        if let fromName = Slug.fromFileName(path) { return fromName }
+        if let fallback { return fallback }
+        reader.error("title", "文件名“\(path)”不能用作网址（只能用英文字母、数字和连字符），请在前置元数据中设置 slug")
+        return nil
+    }
+
+    private mutating func loadAttachments(_ reader: inout RecordReader) -> [Attachment]? {
+        guard let items = reader.nodeList("attachments") else { return [] }
+        var result: [Attachment] = []
+        var valid = true
+        for item in items {
+            guard var itemReader = RecordReader(source: reader.source, node: item, label: "附件", diagnostics: &diagnostics) else {
+                valid = false
+                continue
+            }
+            let file = itemReader.string("file", required: true)
+            let name = itemReader.string("name", required: true)
+            if let file {
+                if !Slug.isSafeRelativePath(file) {
+                    itemReader.error("file", "附件路径“\(file)”应是 static/ 下的相对路径，不能以 / 开头或包含 ..")
+                    valid = false
+                } else if !files.isRegularFile("static/\(file)") {
+                    itemReader.error("file", "附件文件不存在：\(files.display("static/\(file)"))")
+                    valid = false
+                }
+            }
+            itemReader.warnAboutUnknownFields(known: ["file", "name"])
+            reader.absorb(itemReader)
+            if let file, let name { result.append(Attachment(file: file, name: name)) } else { valid = false }
+        }
+        return valid ? result : nil
+    }
+
+    private func source(_ path: String, _ frontMatter: FrontMatter, _ reader: RecordReader,
+                        slug: String, title: String, draft: Bool) -> DocumentSource {
+        var fieldLocations: [String: SourceLocation] = [:]
+        for key in reader.keys { fieldLocations[key] = reader.location(of: key) }
+        return DocumentSource(file: files.display(path), slug: slug, title: title, draft: draft,
+                       body: frontMatter.body, bodyLine: frontMatter.bodyLine, fieldLocations: fieldLocations)
+    }
+
+    private mutating func finish(_ reader: inout RecordReader, known: [String]) {
+        reader.warnAboutUnknownFields(known: known)
+        diagnostics.append(contentsOf: reader.diagnostics)
+    }
+
+    // MARK: Across documents
+
+    private mutating func checkUniqueness(_ model: SiteModel) {
+        var numbers: [DocumentNumber: Notice] = [:]
+        var slugs: [String: Notice] = [:]
+        for notice in model.notices {
+            if let number = notice.documentNumber {
+                if let first = numbers[number] {
+                    diagnostics.error(notice.source.location(of: "doc_no"),
+                                      "发文字号 \(number) 重复：已用于 \(first.source.file)")
+                } else {
+                    numbers[number] = notice
+                }
+            }
+            if let first = slugs[notice.source.slug] {
+                diagnostics.error(notice.source.location(of: notice.source.fieldLocations["slug"] == nil ? "title" : "slug"),
+                                  "网址 notices/\(notice.source.slug)/ 重复：已用于 \(first.source.file)；请设置不同的 slug")
+            } else {
+                slugs[notice.source.slug] = notice
+            }
+        }
+        var issues: [Int: Bulletin] = [:]
+        for bulletin in model.bulletins {
+            if let first = issues[bulletin.issue] {
+                diagnostics.error(bulletin.source.location(of: "issue"),
+                                  "简报期号 第\(bulletin.issue)期 重复：已用于 \(first.source.file)")
+            } else {
+                issues[bulletin.issue] = bulletin
+            }
+        }
+        var pageSlugs: [String: Page] = [:]
+        for page in model.pages {
+            if SitePaths.reservedTopLevel.contains(page.source.slug) {
+                diagnostics.error(page.source.location(of: page.source.fieldLocations["slug"] == nil ? "title" : "slug"),
+                                  "页面网址“\(page.source.slug)”是保留地址，请设置其他 slug")
+            } else if let first = pageSlugs[page.source.slug] {
+                diagnostics.error(page.source.location(of: page.source.fieldLocations["slug"] == nil ? "title" : "slug"),
+                                  "页面网址“\(page.source.slug)”重复：已用于 \(first.source.file)")
+            } else {
+                pageSlugs[page.source.slug] = page
+            }
+        }
+    }
+}

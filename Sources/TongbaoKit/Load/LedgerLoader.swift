@@ -1,0 +1,282 @@
+import Yams
+
+/// Loads `data/`: the reference data and the ledgers, in dependency order, each
+/// kind from `data/<kind>.yml` and/or the files of `data/<kind>/`, merged.
+struct LedgerLoader {
+    /// The kinds of `data/`, in the order they are loaded (each refers only to earlier ones).
+    static let kinds = ["regions", "departments", "sectors", "enterprises", "inspections", "hazards", "penalties", "accidents"]
+
+    let files: ContentFiles
+    let asOf: Day
+    var diagnostics = Diagnostics()
+
+    /// One row of a ledger file, with its reader.
+    private struct Row {
+        var reader: RecordReader
+        let id: String?
+    }
+
+    /// id → index, for one kind.
+    private struct IDIndex {
+        let kindName: String
+        var indices: [String: Int] = [:]
+
+        func resolve(_ reader: inout RecordReader, _ key: String, required: Bool) -> Int? {
+            guard let id = reader.string(key, required: required) else { return nil }
+            if let index = indices[id] { return index }
+            let hint = Suggestion.hint(for: id, in: indices.keys)
+            reader.error(key, "未知的\(kindName) id “\(id)”\(hint)")
+            return nil
+        }
+    }
+
+    init(files: ContentFiles, asOf: Day) {
+        self.files = files
+        self.asOf = asOf
+    }
+
+    mutating func load(into model: inout SiteModel) {
+        warnAboutUnknownFiles()
+        var regionIndex = IDIndex(kindName: "属地")
+        for var row in rows("regions", label: "属地") {
+            let name = row.reader.string("name", required: true)
+            let kind = row.reader.choice("kind", required: true, allowed: Region.kinds)
+            finish(&row, known: ["id", "name", "kind"])
+            guard let id = row.id, let name, let kind else { continue }
+            regionIndex.indices[id] = model.regions.count
+            model.regions.append(Region(id: id, name: name, kind: kind))
+        }
+
+        var departmentIndex = IDIndex(kindName: "部门")
+        for var row in rows("departments", label: "部门") {
+            let name = row.reader.string("name", required: true)
+            finish(&row, known: ["id", "name"])
+            guard let id = row.id, let name else { continue }
+            departmentIndex.indices[id] = model.departments.count
+            model.departments.append(Department(id: id, name: name))
+        }
+
+        var sectorIndex = IDIndex(kindName: "行业领域")
+        for var row in rows("sectors", label: "行业领域") {
+            let name = row.reader.string("name", required: true)
+            let lead = departmentIndex.resolve(&row.reader, "lead", required: true)
+            finish(&row, known: ["id", "name", "lead"])
+            guard let id = row.id, let name, let lead else { continue }
+            sectorIndex.indices[id] = model.sectors.count
+            model.sectors.append(Sector(id: id, name: name, lead: lead))
+        }
+
+        var enterpriseIndex = IDIndex(kindName: "企业")
+        for var row in rows("enterprises", label: "企业") {
+            let name = row.reader.string("name", required: true)
+            let code = row.reader.string("credit_code")
+            if let code, let problem = CreditCode.problem(with: code) {
+                row.reader.warning("credit_code", LedgerLoader.describe(problem, code: code))
+            }
+            let region = regionIndex.resolve(&row.reader, "region", required: true)
+            let sector = sectorIndex.resolve(&row.reader, "sector", required: true)
+            finish(&row, known: ["id", "name", "credit_code", "region", "sector"])
+            guard let id = row.id, let name, let region, let sector else { continue }
+            enterpriseIndex.indices[id] = model.enterprises.count
+            model.enterprises.append(Enterprise(id: id, name: name, creditCode: code, region: region, sector: sector))
+        }
+
+        var inspectionIndex = IDIndex(kindName: "检查")
+        for var row in rows("inspections", label: "检查") {
+            let date = row.reader.day("date", required: true)
+            let department = departmentIndex.resolve(&row.reader, "department", required: true)
+            let method = row.reader.choice("method", required: true, allowed: Inspection.methods)
+            var enterprises: [Int] = []
+            var enterprisesValid = true
+            for (id, location) in row.reader.stringList("enterprises", required: true) ?? [] {
+                if let index = enterpriseIndex.indices[id] {
+                    enterprises.append(index)
+                } else {
+                    enterprisesValid = false
+                    let hint = Suggestion.hint(for: id, in: enterpriseIndex.indices.keys)
+                    row.reader.error(at: location, "未知的企业 id “\(id)”\(hint)")
+                }
+            }
+            if let date { warnIfAfterAsOf(date, "date", &row.reader) }
+            finish(&row, known: ["id", "date", "department", "method", "enterprises"])
+            guard let id = row.id, let date, let department, let method, enterprisesValid else { continue }
+            inspectionIndex.indices[id] = model.inspections.count
+            model.inspections.append(Inspection(id: id, date: date, department: department, method: method, enterprises: enterprises))
+        }
+
+        var hazardIndex = IDIndex(kindName: "隐患")
+        for var row in rows("hazards", label: "隐患") {
+            let enterprise = enterpriseIndex.resolve(&row.reader, "enterprise", required: true)
+            let found = row.reader.day("found", required: true)
+            let description = row.reader.string("description", required: true)
+            let level = row.reader.choice("level", required: true, allowed: Hazard.Level.allCases.map(\.rawValue))
+                .flatMap(Hazard.Level.init(rawValue:))
+            let deadline = row.reader.day("deadline", required: true)
+            let rectified = row.reader.day("rectified")
+            let supervised = row.reader.bool("supervised") ?? false
+            let inspection = inspectionIndex.resolve(&row.reader, "inspection", required: false)
+            if let found {
+                if let deadline, deadline < found {
+                    row.reader.error("deadline", "整改期限 \(deadline) 早于发现日期 \(found)")
+                }
+                if let rectified, rectified < found {
+                    row.reader.error("rectified", "整改完成日期 \(rectified) 早于发现日期 \(found)")
+                }
+                warnIfAfterAsOf(found, "found", &row.reader)
+            }
+            if let rectified { warnIfAfterAsOf(rectified, "rectified", &row.reader) }
+            if supervised, level == .general {
+                row.reader.warning("supervised", "挂牌督办只适用于重大隐患，此隐患等级为一般")
+            }
+            finish(&row, known: ["id", "enterprise", "found", "description", "level", "deadline", "rectified", "supervised", "inspection"])
+            guard let id = row.id, let enterprise, let found, let description, let level, let deadline else { continue }
+            if row.reader.has("inspection") && inspection == nil { continue }
+            if deadline < found || (rectified.map { $0 < found } ?? false) { continue }
+            hazardIndex.indices[id] = model.hazards.count
+            model.hazards.append(Hazard(id: id, enterprise: enterprise, found: found, description: description, level: level,
+                                        deadline: deadline, rectified: rectified, supervised: supervised, inspection: inspection))
+        }
+
+        var penaltyIndex = IDIndex(kindName: "处罚")
+        for var row in rows("penalties", label: "处罚") {
+            let enterprise = enterpriseIndex.resolve(&row.reader, "enterprise", required: true)
+            let date = row.reader.day("date", required: true)
+            let decision = row.reader.string("decision_no", required: true)
+            let violation = row.reader.string("violation", required: true)
+            let basis = row.reader.string("basis", required: true)
+            var actions: [String] = []
+            var actionsValid = true
+            for (action, location) in row.reader.stringList("actions", required: true) ?? [] {
+                if Penalty.actions.contains(action) {
+                    actions.append(action)
+                } else {
+                    actionsValid = false
+                    row.reader.error(at: location, "处罚措施“\(action)”无效，可选值：\(Penalty.actions.joined(separator: "、"))")
+                }
+            }
+            let fine = row.reader.decimal("fine", scale: 2)
+            if actions.contains("罚款") && !row.reader.has("fine") {
+                row.reader.warning("actions", "处罚措施含罚款，但没有填写罚款金额 fine")
+            }
+            let expose = row.reader.bool("expose") ?? false
+            let exposeUntil = row.reader.day("expose_until")
+            if let date {
+                warnIfAfterAsOf(date, "date", &row.reader)
+                if let exposeUntil, exposeUntil < date {
+                    row.reader.error("expose_until", "曝光截止日期 \(exposeUntil) 早于处罚日期 \(date)")
+                }
+            }
+            finish(&row, known: ["id", "enterprise", "date", "decision_no", "violation", "basis", "actions", "fine", "expose", "expose_until"])
+            guard let id = row.id, let enterprise, let date, let decision, let violation, let basis, actionsValid else { continue }
+            if row.reader.has("fine") && fine == nil { continue }
+            if let exposeUntil, exposeUntil < date { continue }
+            penaltyIndex.indices[id] = model.penalties.count
+            model.penalties.append(Penalty(id: id, enterprise: enterprise, date: date, decisionNumber: decision, violation: violation,
+                                           basis: basis, actions: actions, fine: fine, expose: expose, exposeUntil: exposeUntil))
+        }
+
+        var accidentIndex = IDIndex(kindName: "事故")
+        for var row in rows("accidents", label: "事故") {
+            let date = row.reader.day("date", required: true)
+            let region = regionIndex.resolve(&row.reader, "region", required: true)
+            let sector = sectorIndex.resolve(&row.reader, "sector", required: true)
+            let enterprise = enterpriseIndex.resolve(&row.reader, "enterprise", required: false)
+            let summary = row.reader.string("summary", required: true)
+            let deaths = row.reader.integer("deaths", required: true)
+            let injuries = row.reader.integer("serious_injuries", required: true)
+            let loss = row.reader.decimal("direct_loss", required: true, scale: 4)
+            if let date { warnIfAfterAsOf(date, "date", &row.reader) }
+            finish(&row, known: ["id", "date", "region", "sector", "enterprise", "summary", "deaths", "serious_injuries", "direct_loss"])
+            guard let id = row.id, let date, let region, let sector, let summary, let deaths, let injuries, let loss else { continue }
+            if row.reader.has("enterprise") && enterprise == nil { continue }
+            accidentIndex.indices[id] = model.accidents.count
+            model.accidents.append(Accident(id: id, date: date, region: region, sector: sector, enterprise: enterprise, summary: summary,
+                                            deaths: deaths, seriousInjuries: injuries, directLoss: loss))
+        }
+    }
+
+    // MARK: Rows
+
+    /// The rows of one kind from all its files, each with its id checked for
+    /// presence, form and uniqueness.
+    private mutating func rows(_ kind: String, label: String) -> [Row] {
+        var sources: [String] = []
+        for name in ["\(kind).yml", "\(kind).yaml"] where files.isRegularFile("data/\(name)") {
+            sources.append("data/\(name)")
+        }
+        if files.isDirectory("data/\(kind)") {
+            sources += files.list("data/\(kind)")
+                .filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }
+                .map { "data/\(kind)/\($0)" }
+        }
+        var result: [Row] = []
+        var firstSeen: [String: SourceLocation] = [:]
+        // Reference data is named in URLs and other rows: its ids have a fixed form.
+        let checkForm = ["regions", "departments", "sectors"].contains(kind)
+        for path in sources {
+            guard let file = files.read(path, diagnostics: &diagnostics),
+                  let source = YAMLSource.parse(file.text, file: file.displayPath, diagnostics: &diagnostics),
+                  let root = source.root else { continue }
+            guard case .sequence(let sequence) = root else {
+                diagnostics.error(source.location(of: root), "\(path) 应当是记录的列表（每条记录以“- ”开头），而不是\(RecordReader.kindName(root))")
+                continue
+            }
+            for item in sequence {
+                guard var reader = RecordReader(source: source, node: item, label: label, diagnostics: &diagnostics) else { continue }
+                let id = reader.string("id", required: true)
+                var accepted = id
+                if let id {
+                    reader.label = "\(label) \(id) "
+                    if checkForm, !LedgerLoader.isReferenceID(id) {
+                        reader.error("id", "\(label) id “\(id)”只能由小写字母、数字和连字符组成（如 chengguan）")
+                        accepted = nil
+                    } else if let first = firstSeen[id] {
+                        reader.error("id", "\(label) id “\(id)”重复，第一次出现在 \(first.file):\(first.line)")
+                        accepted = nil
+                    } else {
+                        firstSeen[id] = reader.location(of: "id")
+                    }
+                }
+                result.append(Row(reader: reader, id: accepted))
+            }
+        }
+        return result
+    }
+
+    private mutating func finish(_ row: inout Row, known: [String]) {
+        row.reader.warnAboutUnknownFields(known: known)
+        diagnostics.append(contentsOf: row.reader.diagnostics)
+    }
+
+    private func warnIfAfterAsOf(_ day: Day, _ key: String, _ reader: inout RecordReader) {
+        if day > asOf {
+            reader.warning(key, "日期 \(day) 晚于统计截止日期 \(asOf)，该记录在此日期之前不计入统计")
+        }
+    }
+
+    /// Files in `data/` that are no known kind.
+    private mutating func warnAboutUnknownFiles() {
+        for name in files.list("data") {
+            let stem = name.hasSuffix(".yml") ? String(name.dropLast(4)) : name.hasSuffix(".yaml") ? String(name.dropLast(5)) : name
+            guard !LedgerLoader.kinds.contains(stem) else { continue }
+            let hint = Suggestion.hint(for: stem, in: LedgerLoader.kinds)
+            diagnostics.warning(SourceLocation(file: files.display("data/\(name)"), line: 1, column: 1),
+                                "data/ 中的“\(name)”不是已知的台账类型，已忽略\(hint)；可用的类型：\(LedgerLoader.kinds.joined(separator: "、"))")
+        }
+    }
+
+    static func isReferenceID(_ id: String) -> Bool {
+        !id.isEmpty && id.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
+    }
+
+    static func describe(_ problem: CreditCode.Problem, code: String) -> String {
+        switch problem {
+        case .length(let count):
+            return "统一社会信用代码“\(code)”应为 18 位，现为 \(count) 位"
+        case .character(let character):
+            return "统一社会信用代码“\(code)”含有不允许的字符“\(character)”（不使用 I、O、S、V、Z）"
+        case .checkCharacter(let expected):
+            return "统一社会信用代码“\(code)”未通过 GB 32100-2015 校验（按前 17 位，校验码应为“\(expected)”），请核对"
+        }
+    }
+}

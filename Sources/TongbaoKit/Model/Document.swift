@@ -1,0 +1,60 @@
+/// What every Markdown document shares: its source, its place on the site and its body.
+public struct DocumentSource: Hashable, Sendable {
+    /// Path of the source file, as shown in diagnostics.
+    public let file: String
+    /// ASCII URL segment.
+    public let slug: String
+    public let title: String
+    public let draft: Bool
+    /// The Markdown body and the line it starts on in the file.
+    public let body: String
+    public let bodyLine: Int
+    /// Where each front-matter field stands, for diagnostics found after loading.
+    public let fieldLocations: [String: SourceLocation]
+
+    /// The place of a front-matter field, or the start of the file.
+    public func location(of field: String) -> SourceLocation {
+        fieldLocations[field] ?? SourceLocation(file: file, line: 1, column: 1)
+    }
+}
+
+/// 附件: a file under `static/` attached to a notice.
+public struct Attachment: Hashable, Sendable {
+    /// Path below `static/`, `/`-separated.
+    public let file: String
+    /// Display name.
+    public let name: String
+}
+
+/// The meeting a meeting notice (会议通知) calls.
+public struct Meeting: Hashable, Sendable {
+    public let start: DayTime
+    public let place: String
+    public let attendees: String?
+}
+
+/// 通知: a notice; with `meeting`, a meeting notice.
+public struct Notice: Hashable, Sendable {
+    public let source: DocumentSource
+    /// 成文日期
+    public let date: Day
+    public let documentNumber: DocumentNumber?
+    /// 主送机关
+    public let to: String?
+    /// 抄送
+    public let cc: [String]
+    public let attachments: [Attachment]
+    public let meeting: Meeting?
+}
+
+/// 工作简报: a numbered work bulletin (第N期).
+public struct Bulletin: Hashable, Sendable {
+    public let source: DocumentSource
+    public let date: Day
+    public let issue: Int
+}
+
+/// A free page (about, contact …).
+public struct Page: Hashable, Sendable {
+    public let source: DocumentSource
+}
