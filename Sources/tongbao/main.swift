@@ -1,1 +1,114 @@
-print("placeholder")
+import ArgumentParser
+import Foundation
+import TongbaoKit
+
+/// `tongbao`: builds the website of a work-safety committee office from its ledgers and documents.
+@main
+struct Tongbao: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tongbao",
+        abstract: "把安委办的台账和公文生成一个可直接发布的静态网站。",
+        discussion: """
+        在站点文件夹（含 content/）中运行 `tongbao build`，生成的网站在 site/ 中，交给 nginx 等网页服务器即可。
+        先用 `tongbao check` 检查台账和公文，不写任何文件。
+        """,
+        subcommands: [Build.self, Check.self],
+        defaultSubcommand: Build.self
+    )
+}
+
+/// Options shared by `build` and `check`.
+struct SiteOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("内容目录（site.yml、data/、notices/ …）。", valueName: "目录"))
+    var content: String = "content"
+
+    @Option(name: .long, help: ArgumentHelp("站点自己的模板目录，其中的文件覆盖默认主题的同名文件；默认用内容目录旁的 templates/（若存在）。", valueName: "目录"))
+    var templates: String?
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("统计截止日期 YYYY-MM-DD；默认取 site.yml 的 as_of，再默认今天。", valueName: "日期"))
+    var asOf: String?
+
+    func validate() throws {
+        if let asOf, case .valid = Day.parse(asOf) {} else if let asOf {
+            throw ValidationError("--as-of 的日期“\(asOf)”无效，应写作 YYYY-MM-DD，如 2021-12-31")
+        }
+    }
+
+    func options(output: String, write: Bool) -> BuildOptions {
+        var day: Day?
+        if let asOf, case .valid(let parsed) = Day.parse(asOf) { day = parsed }
+        return BuildOptions(
+            content: URL(fileURLWithPath: content),
+            contentDisplay: content,
+            templates: templates.map { URL(fileURLWithPath: $0) },
+            output: URL(fileURLWithPath: output),
+            asOf: day,
+            today: Self.today(),
+            write: write)
+    }
+
+    static func today() -> Day {
+        let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())
+        return Day(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1) ?? Day(ordinal: 0)
+    }
+}
+
+/// Prints diagnostics to standard error and decides the exit status.
+func finish(_ report: BuildReport, success: String) throws {
+    let diagnostics = report.diagnostics.sorted
+    for diagnostic in diagnostics {
+        FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
+    }
+    let errors = diagnostics.count { $0.severity == .error }
+    let warnings = diagnostics.count { $0.severity == .warning }
+    if errors > 0 {
+        FileHandle.standardError.write(Data("失败：\(errors) 个错误，\(warnings) 个警告；未写入任何文件。\n".utf8))
+        throw ExitCode(1)
+    }
+    print(success + (warnings > 0 ? "（\(warnings) 个警告）" : ""))
+}
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "读取台账和公文，生成网站。",
+        discussion: """
+        读取内容目录，校验全部台账和公文，按统计截止日期计算数据，经模板生成网站，
+        最后整体替换输出目录。有任何错误时列出全部错误（文件:行:列），退出码为 1，原有输出目录不变。
+
+        示例：
+          tongbao build
+          tongbao build --content content --output site --as-of 2021-12-31
+        """
+    )
+
+    @OptionGroup var site: SiteOptions
+
+    @Option(name: .long, help: ArgumentHelp("输出目录，构建成功后整体替换。", valueName: "目录"))
+    var output: String = "site"
+
+    func run() throws {
+        let report = Builder.run(site.options(output: output, write: true))
+        let asOf = report.asOf?.iso ?? "?"
+        try finish(report, success: "已生成 \(report.files) 个文件到 \(output)/（统计截止 \(asOf)）")
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "只检查台账和公文，不写任何文件。",
+        discussion: """
+        与 build 做同样的读取、校验和生成，但不写输出目录。没有错误时退出码为 0，有错误时为 1；警告总会列出。
+
+        示例：
+          tongbao check
+          tongbao check --content ../another-site/content --as-of 2021-06-30
+        """
+    )
+
+    @OptionGroup var site: SiteOptions
+
+    func run() throws {
+        let report = Builder.run(site.options(output: "site", write: false))
+        try finish(report, success: "检查通过：\(report.files) 个文件可以生成（统计截止 \(report.asOf?.iso ?? "?")）")
+    }
+}

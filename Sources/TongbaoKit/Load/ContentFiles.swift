@@ -54,10 +54,10 @@ struct ContentFiles {
         var result: [String] = []
         var pending = [""]
         while let current = pending.popLast() {
-            let folder = current.isEmpty ? relativeDirectory : "\(relativeDirectory)/\(current)"
+            let folder = [relativeDirectory, current].filter { !$0.isEmpty }.joined(separator: "/")
             for name in list(folder) {
                 let relative = current.isEmpty ? name : "\(current)/\(name)"
-                let full = "\(relativeDirectory)/\(relative)"
+                let full = relativeDirectory.isEmpty ? relative : "\(relativeDirectory)/\(relative)"
                 let url = root.appendingPathComponent(full)
                 if let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: url.path) {
                     let target = URL(fileURLWithPath: destination, relativeTo: url.deletingLastPathComponent()).standardizedFileURL

@@ -1,0 +1,100 @@
+import Foundation
+
+/// What a run of `tongbao build` or `tongbao check` is asked to do.
+public struct BuildOptions: Sendable {
+    public var content: URL
+    /// How the content folder is named in diagnostics.
+    public var contentDisplay: String
+    /// The site's own templates; nil for `templates/` beside the content folder when it exists.
+    public var templates: URL?
+    public var output: URL
+    public var asOf: Day?
+    /// The as-of date when neither `--as-of` nor site.yml gives one.
+    public var today: Day
+    /// false for `check`: load, validate and render, write nothing.
+    public var write: Bool
+
+    public init(content: URL, contentDisplay: String, templates: URL?, output: URL, asOf: Day?, today: Day, write: Bool) {
+        self.content = content
+        self.contentDisplay = contentDisplay
+        self.templates = templates
+        self.output = output
+        self.asOf = asOf
+        self.today = today
+        self.write = write
+    }
+}
+
+/// The outcome of a run.
+public struct BuildReport: Sendable {
+    public var diagnostics: Diagnostics
+    public var asOf: Day?
+    /// Files planned (and, for a build, written).
+    public var files: Int = 0
+    public var bytes: Int = 0
+    public var succeeded: Bool { !diagnostics.hasErrors }
+}
+
+/// The pipeline: load → model → compute → render → publish.
+public enum Builder {
+    public static func run(_ options: BuildOptions) -> BuildReport {
+        var report = BuildReport(diagnostics: Diagnostics())
+        let content = options.content.standardizedFileURL
+        let templatesDirectory = (options.templates ?? content.deletingLastPathComponent().appendingPathComponent("templates"))
+            .standardizedFileURL
+        if options.write, let problem = outputProblem(options.output.standardizedFileURL, content: content, templates: templatesDirectory) {
+            report.diagnostics.error(SourceLocation(file: options.output.path, line: 1, column: 1), problem)
+            return report
+        }
+
+        let loaded = SiteLoader.load(content: content, displayRoot: options.contentDisplay, asOf: options.asOf, today: options.today)
+        report.diagnostics.append(contentsOf: loaded.diagnostics)
+        report.asOf = loaded.asOf
+        let templatesDisplay = options.templates?.path ?? displayPath(templatesDirectory)
+        let theme = ThemeLoader.load(overrides: templatesDirectory, displayRoot: templatesDisplay, diagnostics: &report.diagnostics)
+        guard let model = loaded.model, !report.diagnostics.hasErrors else { return report }
+
+        let rendered = SiteRenderer.render(model, asOf: loaded.asOf, theme: theme, contentRoot: content)
+        report.diagnostics.append(contentsOf: rendered.diagnostics)
+        checkCollisions(rendered.files, model: model, diagnostics: &report.diagnostics, display: options.contentDisplay)
+        guard !report.diagnostics.hasErrors else { return report }
+        report.files = rendered.files.count
+        guard options.write else { return report }
+
+        do {
+            let published = try Publisher.publish(rendered.files, to: options.output)
+            report.bytes = published.bytesWritten
+        } catch {
+            report.diagnostics.error(SourceLocation(file: options.output.path, line: 1, column: 1), error.description)
+        }
+        return report
+    }
+
+    /// Two planned files at one path: a static file named like a generated page.
+    static func checkCollisions(_ files: [OutputFile], model: SiteModel, diagnostics: inout Diagnostics, display: String) {
+        var seen = Set<String>()
+        for file in files where !seen.insert(file.path).inserted {
+            diagnostics.error(SourceLocation(file: "\(display)/static/\(file.path)", line: 1, column: 1),
+                              "static/\(file.path) 与生成的页面同名，请改名或移动")
+        }
+    }
+
+    /// Why the output folder may not be used, or nil.
+    static func outputProblem(_ output: URL, content: URL, templates: URL) -> String? {
+        let path = output.resolvingSymlinksInPath().path
+        let home = FileManager.default.homeDirectoryForCurrentUser.resolvingSymlinksInPath().path
+        if path == "/" || path == home { return "输出目录不能是 \(path)：构建会替换整个输出目录" }
+        for (folder, name) in [(content, "内容目录"), (templates, "模板目录")] {
+            let other = folder.resolvingSymlinksInPath().path
+            if path == other || path.hasPrefix(other + "/") || other.hasPrefix(path + "/") {
+                return "输出目录 \(path) 不能是\(name)、位于其中或包含它（\(other)）：构建会替换整个输出目录"
+            }
+        }
+        return nil
+    }
+
+    static func displayPath(_ url: URL) -> String {
+        let cwd = FileManager.default.currentDirectoryPath
+        return url.path.hasPrefix(cwd + "/") ? String(url.path.dropFirst(cwd.count + 1)) : url.path
+    }
+}

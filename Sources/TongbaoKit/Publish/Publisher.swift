@@ -1,0 +1,69 @@
+import Foundation
+
+/// The publish stage, the only code that writes the output folder: every file
+/// goes into a staging folder beside the output, which then replaces it whole.
+/// A failure before the swap leaves the previous output untouched.
+public enum Publisher {
+    public struct Report: Sendable {
+        public let filesWritten: Int
+        public let bytesWritten: Int
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static func publish(_ files: [OutputFile], to output: URL) throws(Failure) -> Report {
+        let manager = FileManager.default
+        let output = output.standardizedFileURL
+        let parent = output.deletingLastPathComponent()
+        let staging = parent.appendingPathComponent(".\(output.lastPathComponent).staging")
+        let retired = parent.appendingPathComponent(".\(output.lastPathComponent).old")
+        do {
+            try manager.createDirectory(at: parent, withIntermediateDirectories: true)
+            for leftover in [staging, retired] where manager.fileExists(atPath: leftover.path) {
+                try manager.removeItem(at: leftover)
+            }
+            try manager.createDirectory(at: staging, withIntermediateDirectories: true)
+        } catch {
+            throw Failure(description: "无法创建临时输出目录 \(staging.path)：\(error.localizedDescription)")
+        }
+        var created: Set<String> = [""]
+        var bytes = 0
+        do {
+            for file in files {
+                let destination = staging.appendingPathComponent(file.path)
+                let folder = (file.path as NSString).deletingLastPathComponent
+                if !created.contains(folder) {
+                    try manager.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    created.insert(folder)
+                }
+                switch file.content {
+                case .bytes(let data):
+                    try data.write(to: destination)
+                    bytes += data.count
+                case .copy(let source):
+                    try manager.copyItem(at: source, to: destination)
+                    bytes += (try? manager.attributesOfItem(atPath: destination.path)[.size] as? Int) ?? 0
+                }
+            }
+        } catch {
+            try? manager.removeItem(at: staging)
+            throw Failure(description: "写入输出文件失败：\(error.localizedDescription)；原有的 \(output.path) 未改动")
+        }
+        do {
+            if manager.fileExists(atPath: output.path) {
+                try manager.moveItem(at: output, to: retired)
+            }
+            try manager.moveItem(at: staging, to: output)
+        } catch {
+            if !manager.fileExists(atPath: output.path), manager.fileExists(atPath: retired.path) {
+                try? manager.moveItem(at: retired, to: output)
+            }
+            try? manager.removeItem(at: staging)
+            throw Failure(description: "无法替换输出目录 \(output.path)：\(error.localizedDescription)")
+        }
+        try? manager.removeItem(at: retired)
+        return Report(filesWritten: files.count, bytesWritten: bytes)
+    }
+}

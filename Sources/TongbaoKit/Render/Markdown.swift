@@ -1,0 +1,118 @@
+import CCmarkGFM
+import Foundation
+
+/// GitHub-flavoured Markdown to HTML through cmark-gfm, with the table,
+/// strikethrough, autolink and tagfilter extensions.
+///
+/// cmark-gfm's parser is not thread-safe even with separate parsers (every
+/// parse toggles a global character table), so every parse runs under one lock.
+public struct MarkdownRenderer: Sendable {
+    /// Pass raw HTML through (tagfilter still applies); otherwise it is dropped.
+    public var unsafeHTML: Bool
+    /// The site's root path (`/` or `/anwei/`): site-absolute links (`/notices/x/`)
+    /// are rewritten to stay under it.
+    public var rootPath: String
+
+    public init(unsafeHTML: Bool = false, rootPath: String = "/") {
+        self.unsafeHTML = unsafeHTML
+        self.rootPath = rootPath
+    }
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var registered = false
+    private static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter"]
+
+    public func html(_ markdown: String) -> String {
+        MarkdownRenderer.lock.lock()
+        defer { MarkdownRenderer.lock.unlock() }
+        if !MarkdownRenderer.registered {
+            cmark_gfm_core_extensions_ensure_registered()
+            MarkdownRenderer.registered = true
+        }
+        var options = CMARK_OPT_DEFAULT
+        if unsafeHTML { options |= CMARK_OPT_UNSAFE }
+        guard let parser = cmark_parser_new(options) else { return "" }
+        defer { cmark_parser_free(parser) }
+        for name in MarkdownRenderer.extensionNames {
+            if let syntax = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, syntax)
+            }
+        }
+        markdown.utf8CString.withUnsafeBufferPointer { buffer in
+            // The buffer ends with a NUL that is not part of the text.
+            cmark_parser_feed(parser, buffer.baseAddress, buffer.count - 1)
+        }
+        guard let document = cmark_parser_finish(parser) else { return "" }
+        defer { cmark_node_free(document) }
+        adjustLinks(in: document)
+        guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else { return "" }
+        defer { free(rendered) }
+        return String(cString: rendered)
+    }
+
+    // MARK: Links
+
+    /// Characters that end an autolink in Chinese text: full-width punctuation,
+    /// CJK brackets and quotes. GFM's autolink runs on through them.
+    static func endsAutolink(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x3000...0x303F, 0xFF01...0xFF0F, 0xFF1A...0xFF20, 0xFF3B...0xFF40, 0xFF5B...0xFF65,
+             0x2018...0x201F, 0x2026, 0x2014, 0x2015, 0x00B7:
+            return true
+        default:
+            return false
+        }
+    }
+
+    private func adjustLinks(in document: OpaquePointer) {
+        var links: [OpaquePointer] = []
+        guard let iterator = cmark_iter_new(document) else { return }
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
+            let type = cmark_node_get_type(node)
+            if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE { links.append(node) }
+        }
+        cmark_iter_free(iterator)
+        for link in links {
+            endAutolinkAtChinesePunctuation(link)
+            rebaseSiteAbsoluteURL(link)
+        }
+    }
+
+    /// Cuts an autolink (its text is its URL) at the first Chinese punctuation mark
+    /// and puts the rest back as text after the link.
+    private func endAutolinkAtChinesePunctuation(_ link: OpaquePointer) {
+        guard cmark_node_get_type(link) == CMARK_NODE_LINK,
+              let child = cmark_node_first_child(link), cmark_node_next(child) == nil,
+              cmark_node_get_type(child) == CMARK_NODE_TEXT,
+              let literalPointer = cmark_node_get_literal(child), let urlPointer = cmark_node_get_url(link) else { return }
+        let literal = String(cString: literalPointer)
+        let url = String(cString: urlPointer)
+        guard url.hasSuffix(literal), url.count - literal.count <= "mailto:".count,
+              let cut = literal.unicodeScalars.firstIndex(where: MarkdownRenderer.endsAutolink) else { return }
+        var kept = String(literal.unicodeScalars[..<cut])
+        // As GFM does at the end of an autolink: trailing ASCII punctuation is not part of it.
+        while let last = kept.unicodeScalars.last, ".,:;!?\"'*_~".unicodeScalars.contains(last) {
+            kept.unicodeScalars.removeLast()
+        }
+        guard !kept.isEmpty else { return }
+        let rest = String(literal.unicodeScalars[kept.unicodeScalars.endIndex...])
+        let prefix = String(url.dropLast(literal.count))
+        cmark_node_set_url(link, prefix + kept)
+        cmark_node_set_literal(child, kept)
+        if let text = cmark_node_new(CMARK_NODE_TEXT) {
+            cmark_node_set_literal(text, rest)
+            cmark_node_insert_after(link, text)
+        }
+    }
+
+    /// `/notices/x/` → `/anwei/notices/x/` when the site lives under `/anwei/`.
+    private func rebaseSiteAbsoluteURL(_ link: OpaquePointer) {
+        guard rootPath != "/", let urlPointer = cmark_node_get_url(link) else { return }
+        let url = String(cString: urlPointer)
+        guard url.hasPrefix("/"), !url.hasPrefix("//"), !url.hasPrefix(rootPath) else { return }
+        cmark_node_set_url(link, String(rootPath.dropLast()) + url)
+    }
+}

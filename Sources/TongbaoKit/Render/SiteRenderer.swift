@@ -1,0 +1,280 @@
+import Foundation
+
+/// The render stage: the model and the as-of date, through the theme, to the
+/// planned files of the output folder. Nothing here touches the disk.
+public struct SiteRenderer {
+    let model: SiteModel
+    let settings: SiteSettings
+    let publication: Publication
+    let templates: TemplateSet
+    let markdown: MarkdownRenderer
+    let contentRoot: URL
+    /// `site.assets` of the view data: key → URL.
+    private var assetURLs: [String: String] = [:]
+    private var files: [OutputFile] = []
+    private var sitemap: [SitemapEntry] = []
+
+    /// Renders the whole site; errors (a broken template) come back as diagnostics.
+    public static func render(_ model: SiteModel, asOf: Day, theme: Theme, contentRoot: URL) -> (files: [OutputFile], diagnostics: Diagnostics) {
+        var diagnostics = Diagnostics()
+        let templates = TemplateSet(theme: theme, diagnostics: &diagnostics)
+        guard !diagnostics.hasErrors else { return ([], diagnostics) }
+        var renderer = SiteRenderer(model: model, asOf: asOf, templates: templates, contentRoot: contentRoot)
+        renderer.addAssets(theme)
+        renderer.renderAll()
+        return (renderer.files, diagnostics)
+    }
+
+    private init(model: SiteModel, asOf: Day, templates: TemplateSet, contentRoot: URL) {
+        self.model = model
+        self.settings = model.settings
+        self.publication = Publication(model, asOf: asOf)
+        self.templates = templates
+        self.markdown = MarkdownRenderer(unsafeHTML: model.settings.unsafeHTML, rootPath: model.settings.rootPath)
+        self.contentRoot = contentRoot
+    }
+
+    private var root: String { settings.rootPath }
+    private func url(_ path: String) -> String { root + path }
+    private func absoluteURL(_ path: String) -> String { settings.baseURL + path }
+
+    // MARK: Plan
+
+    private mutating func renderAll() {
+        let bodies = renderBodies()
+        renderHome()
+        for notice in publication.notices { renderNotice(notice, body: bodies.notices[notice.source.slug] ?? "") }
+        renderLists(section: "notices", heading: "通知公告", items: publication.notices.map { (noticeSummary($0), $0.date.year) })
+        for bulletin in publication.bulletins { renderBulletin(bulletin, body: bodies.bulletins[bulletin.issue] ?? "") }
+        renderLists(section: "bulletins", heading: "工作简报", items: publication.bulletins.map { (bulletinSummary($0), $0.date.year) })
+        for page in publication.pages { renderPage(page, body: bodies.pages[page.source.slug] ?? "") }
+        renderNotFound()
+        files.append(OutputFile(path: "feed.xml", text: Feed.atom(settings: settings, publication: publication, bodies: bodies)))
+        files.append(OutputFile(path: "sitemap.xml", text: Sitemap.xml(baseURL: settings.baseURL, entries: sitemap)))
+        for path in model.staticFiles {
+            files.append(OutputFile(path: path, content: .copy(contentRoot.appendingPathComponent("static/\(path)"))))
+        }
+    }
+
+    /// Rendered Markdown bodies of every published document.
+    struct Bodies {
+        var notices: [String: String] = [:]
+        var bulletins: [Int: String] = [:]
+        var pages: [String: String] = [:]
+    }
+
+    private func renderBodies() -> Bodies {
+        var bodies = Bodies()
+        for notice in publication.notices { bodies.notices[notice.source.slug] = markdown.html(notice.source.body) }
+        for bulletin in publication.bulletins { bodies.bulletins[bulletin.issue] = markdown.html(bulletin.source.body) }
+        for page in publication.pages { bodies.pages[page.source.slug] = markdown.html(page.source.body) }
+        return bodies
+    }
+
+    private mutating func addAssets(_ theme: Theme) {
+        for (name, file) in theme.assets {
+            let hashed: String
+            if let dot = name.lastIndex(of: "."), dot != name.startIndex {
+                hashed = "\(name[..<dot]).\(ContentHash.short(file.bytes))\(name[dot...])"
+            } else {
+                hashed = "\(name).\(ContentHash.short(file.bytes))"
+            }
+            let key = String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+            assetURLs[key] = url("assets/\(hashed)")
+            files.append(OutputFile(path: "assets/\(hashed)", content: .bytes(file.bytes)))
+        }
+    }
+
+    // MARK: Pages
+
+    private mutating func renderHome() {
+        let upcoming = publication.notices
+            .compactMap { notice in notice.meeting.map { (notice, $0.start) } }
+            .filter { $0.1.day >= publication.asOf }
+            .sorted { ($0.1, $0.0.source.slug) < ($1.1, $1.0.source.slug) }
+        var view: [String: Any] = [
+            "notices": publication.notices.prefix(8).map(noticeSummary),
+            "bulletins": publication.bulletins.prefix(5).map(bulletinSummary),
+            "meetings": upcoming.map { noticeSummary($0.0) },
+        ]
+        if model.hasLedgers {
+            view["figures"] = homeFigures(MonthFigures.compute(model, asOf: publication.asOf))
+        }
+        emit("home", path: "", title: settings.title, section: "", breadcrumbs: [],
+             description: "\(settings.issuer)发布的通知公告、工作简报和安全生产统计数据", extra: view)
+    }
+
+    private func homeFigures(_ figures: MonthFigures) -> [String: Any] {
+        func item(_ label: String, _ value: String, _ unit: String) -> [String: Any] {
+            ["label": label, "value": value, "unit": unit]
+        }
+        return [
+            "period": DisplayText.month(figures.month),
+            "reference_day": figures.referenceDay.chinese,
+            "items": [
+                item("生产安全事故", String(figures.accidents), "起"),
+                item("事故死亡", String(figures.deaths), "人"),
+                item("排查隐患", String(figures.hazardsFound), "项"),
+                item("整改隐患", String(figures.hazardsRectified), "项"),
+                item("逾期未整改", String(figures.hazardsOverdue), "项"),
+                item("年度隐患整改率", figures.yearToDateRate.percentText, figures.yearToDateRate.found == 0 ? "" : "%"),
+                item("执法检查", String(figures.inspections), "次"),
+                item("行政处罚", String(figures.penalties), "起"),
+            ],
+        ]
+    }
+
+    private mutating func renderNotice(_ notice: Notice, body: String) {
+        var view: [String: Any] = [
+            "title": notice.source.title,
+            "doc_no": notice.documentNumber?.description ?? "",
+            "to": notice.to ?? "",
+            "date": notice.date.chinese,
+            "date_iso": notice.date.iso,
+            "issuer": settings.issuer,
+            "body": body,
+            "cc": notice.cc,
+            "cc_text": notice.cc.joined(separator: "，"),
+            "has_attachments": !notice.attachments.isEmpty,
+            "attachments": notice.attachments.enumerated().map { index, attachment -> [String: Any] in
+                let ext = attachment.file.split(separator: ".").last.map { String($0).uppercased() } ?? ""
+                return ["number": index + 1, "name": attachment.name, "url": url(attachment.file), "extension": ext]
+            },
+        ]
+        if let meeting = notice.meeting {
+            view["meeting"] = [
+                "start": DisplayText.meetingStart(meeting.start),
+                "start_iso": meeting.start.iso,
+                "place": meeting.place,
+                "attendees": meeting.attendees ?? "",
+            ] as [String: Any]
+        }
+        emit("notice", path: SitePaths.notice(notice.source.slug), title: notice.source.title, section: "notices",
+             breadcrumbs: [("通知公告", "notices/")], description: DisplayText.plainText(fromHTML: body, limit: 120),
+             extra: ["notice": view], lastModified: notice.date)
+    }
+
+    private mutating func renderBulletin(_ bulletin: Bulletin, body: String) {
+        let view: [String: Any] = [
+            "title": bulletin.source.title,
+            "issue": bulletin.issue,
+            "issue_label": "第\(bulletin.issue)期",
+            "date": bulletin.date.chinese,
+            "date_iso": bulletin.date.iso,
+            "issuer": settings.issuer,
+            "body": body,
+        ]
+        emit("bulletin", path: SitePaths.bulletin(bulletin.issue), title: "\(bulletin.source.title)（第\(bulletin.issue)期）",
+             section: "bulletins", breadcrumbs: [("工作简报", "bulletins/")],
+             description: DisplayText.plainText(fromHTML: body, limit: 120), extra: ["bulletin": view], lastModified: bulletin.date)
+    }
+
+    private mutating func renderPage(_ page: Page, body: String) {
+        emit("page", path: SitePaths.page(page.source.slug), title: page.source.title, section: page.source.slug,
+             breadcrumbs: [], description: DisplayText.plainText(fromHTML: body, limit: 120),
+             extra: ["content": ["title": page.source.title, "body": body] as [String: Any]])
+    }
+
+    private mutating func renderNotFound() {
+        emit("404", path: "404.html", title: "页面不存在", section: nil, breadcrumbs: [], description: "页面不存在", extra: [:])
+    }
+
+    /// The list of a section, paginated, and one paginated archive per year.
+    private mutating func renderLists(section: String, heading: String, items: [([String: Any], Int)]) {
+        let base = "\(section)/"
+        let years = Array(Set(items.map(\.1))).sorted(by: >)
+        func yearLinks(current: Int?) -> [[String: Any]] {
+            years.map { year in
+                ["year": year, "url": url("\(base)\(year)/"), "count": items.count { $0.1 == year }, "current": year == current]
+            }
+        }
+        renderPaginated(section: section, base: base, heading: heading, items: items.map(\.0), years: yearLinks(current: nil),
+                        breadcrumbs: [])
+        for year in years {
+            renderPaginated(section: section, base: "\(base)\(year)/", heading: "\(year)年\(heading)",
+                            items: items.filter { $0.1 == year }.map(\.0), years: yearLinks(current: year),
+                            breadcrumbs: [(heading, base)])
+        }
+    }
+
+    private mutating func renderPaginated(section: String, base: String, heading: String, items: [[String: Any]],
+                                          years: [[String: Any]], breadcrumbs: [(String, String)]) {
+        let size = settings.pageSize
+        let total = max(1, (items.count + size - 1) / size)
+        for number in 1...total {
+            let slice = Array(items.dropFirst((number - 1) * size).prefix(size))
+            var view: [String: Any] = [
+                "list": ["heading": heading, "items": slice, "empty": items.isEmpty] as [String: Any],
+                "years": years,
+            ]
+            if total > 1 {
+                var pagination: [String: Any] = [
+                    "current": number, "total": total,
+                    "pages": (1...total).map { ["number": $0, "url": url(SitePaths.listPage(base, $0)), "current": $0 == number] },
+                ]
+                if number > 1 { pagination["prev_url"] = url(SitePaths.listPage(base, number - 1)) }
+                if number < total { pagination["next_url"] = url(SitePaths.listPage(base, number + 1)) }
+                view["pagination"] = pagination
+            }
+            let title = number == 1 ? heading : "\(heading)（第\(number)页）"
+            emit(section, path: SitePaths.listPage(base, number), title: title, section: section, breadcrumbs: breadcrumbs,
+                 description: "\(settings.title)\(heading)", extra: view)
+        }
+    }
+
+    // MARK: View data
+
+    private func noticeSummary(_ notice: Notice) -> [String: Any] {
+        [
+            "title": notice.source.title,
+            "url": url(SitePaths.notice(notice.source.slug)),
+            "date": notice.date.chinese,
+            "date_iso": notice.date.iso,
+            "doc_no": notice.documentNumber?.description ?? "",
+            "issue_label": "",
+            "is_meeting": notice.meeting != nil,
+            "meeting_start": notice.meeting.map { DisplayText.meetingStart($0.start) } ?? "",
+        ]
+    }
+
+    private func bulletinSummary(_ bulletin: Bulletin) -> [String: Any] {
+        [
+            "title": bulletin.source.title,
+            "url": url(SitePaths.bulletin(bulletin.issue)),
+            "date": bulletin.date.chinese,
+            "date_iso": bulletin.date.iso,
+            "doc_no": "",
+            "issue_label": "第\(bulletin.issue)期",
+            "is_meeting": false,
+            "meeting_start": "",
+        ]
+    }
+
+    private func navigation(current section: String?) -> [[String: Any]] {
+        var items: [(String, String, String)] = [("首页", "", ""), ("通知公告", "notices/", "notices"), ("工作简报", "bulletins/", "bulletins")]
+        items += publication.pages.map { ($0.source.title, SitePaths.page($0.source.slug), $0.source.slug) }
+        return items.map { title, path, key in ["title": title, "url": url(path), "current": key == section] }
+    }
+
+    /// Renders one page through `template` and plans its file; HTML pages go into the sitemap.
+    private mutating func emit(_ template: String, path: String, title: String, section: String?, breadcrumbs: [(String, String)],
+                               description: String, extra: [String: Any], lastModified: Day? = nil) {
+        var view = extra
+        view["site"] = [
+            "title": settings.title,
+            "issuer": settings.issuer,
+            "root": root,
+            "base_url": settings.baseURL,
+            "as_of": publication.asOf.chinese,
+            "year": publication.asOf.year,
+            "assets": assetURLs,
+            "nav": navigation(current: section),
+        ] as [String: Any]
+        view["page"] = ["title": title, "url": absoluteURL(path), "path": url(path), "description": description] as [String: Any]
+        view["breadcrumbs"] = ([("首页", "")] + breadcrumbs).map { ["title": $0.0, "url": url($0.1)] }
+        let html = templates.render(template, view)
+        let file = path.hasSuffix(".html") ? path : "\(path)index.html"
+        files.append(OutputFile(path: file, text: html))
+        if template != "404" { sitemap.append(SitemapEntry(path: path, lastModified: lastModified)) }
+    }
+}
