@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(
             name: "TongbaoKitTests",
             dependencies: ["TongbaoKit"],
-            resources: [.copy("Fixtures")]
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

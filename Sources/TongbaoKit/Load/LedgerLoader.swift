@@ -20,10 +20,14 @@ struct LedgerLoader {
     private struct IDIndex {
         let kindName: String
         var indices: [String: Int] = [:]
+        /// Ids of rows that had errors of their own: a reference to one is not
+        /// reported again (the build fails anyway).
+        var broken: Set<String> = []
 
         func resolve(_ reader: inout RecordReader, _ key: String, required: Bool) -> Int? {
             guard let id = reader.string(key, required: required) else { return nil }
             if let index = indices[id] { return index }
+            if broken.contains(id) { return nil }
             let hint = Suggestion.hint(for: id, in: indices.keys)
             reader.error(key, "未知的\(kindName) id “\(id)”\(hint)")
             return nil
@@ -42,7 +46,10 @@ struct LedgerLoader {
             let name = row.reader.string("name", required: true)
             let kind = row.reader.choice("kind", required: true, allowed: Region.kinds)
             finish(&row, known: ["id", "name", "kind"])
-            guard let id = row.id, let name, let kind else { continue }
+            guard let id = row.id, let name, let kind else {
+                regionIndex.broken.insert(row.id ?? "")
+                continue
+            }
             regionIndex.indices[id] = model.regions.count
             model.regions.append(Region(id: id, name: name, kind: kind))
         }
@@ -51,7 +58,10 @@ struct LedgerLoader {
         for var row in rows("departments", label: "部门") {
             let name = row.reader.string("name", required: true)
             finish(&row, known: ["id", "name"])
-            guard let id = row.id, let name else { continue }
+            guard let id = row.id, let name else {
+                departmentIndex.broken.insert(row.id ?? "")
+                continue
+            }
             departmentIndex.indices[id] = model.departments.count
             model.departments.append(Department(id: id, name: name))
         }
@@ -61,7 +71,10 @@ struct LedgerLoader {
             let name = row.reader.string("name", required: true)
             let lead = departmentIndex.resolve(&row.reader, "lead", required: true)
             finish(&row, known: ["id", "name", "lead"])
-            guard let id = row.id, let name, let lead else { continue }
+            guard let id = row.id, let name, let lead else {
+                sectorIndex.broken.insert(row.id ?? "")
+                continue
+            }
             sectorIndex.indices[id] = model.sectors.count
             model.sectors.append(Sector(id: id, name: name, lead: lead))
         }
@@ -76,7 +89,10 @@ struct LedgerLoader {
             let region = regionIndex.resolve(&row.reader, "region", required: true)
             let sector = sectorIndex.resolve(&row.reader, "sector", required: true)
             finish(&row, known: ["id", "name", "credit_code", "region", "sector"])
-            guard let id = row.id, let name, let region, let sector else { continue }
+            guard let id = row.id, let name, let region, let sector else {
+                enterpriseIndex.broken.insert(row.id ?? "")
+                continue
+            }
             enterpriseIndex.indices[id] = model.enterprises.count
             model.enterprises.append(Enterprise(id: id, name: name, creditCode: code, region: region, sector: sector))
         }
@@ -91,6 +107,8 @@ struct LedgerLoader {
             for (id, location) in row.reader.stringList("enterprises", required: true) ?? [] {
                 if let index = enterpriseIndex.indices[id] {
                     enterprises.append(index)
+                } else if enterpriseIndex.broken.contains(id) {
+                    enterprisesValid = false
                 } else {
                     enterprisesValid = false
                     let hint = Suggestion.hint(for: id, in: enterpriseIndex.indices.keys)
@@ -99,7 +117,10 @@ struct LedgerLoader {
             }
             if let date { warnIfAfterAsOf(date, "date", &row.reader) }
             finish(&row, known: ["id", "date", "department", "method", "enterprises"])
-            guard let id = row.id, let date, let department, let method, enterprisesValid else { continue }
+            guard let id = row.id, let date, let department, let method, enterprisesValid else {
+                inspectionIndex.broken.insert(row.id ?? "")
+                continue
+            }
             inspectionIndex.indices[id] = model.inspections.count
             model.inspections.append(Inspection(id: id, date: date, department: department, method: method, enterprises: enterprises))
         }
@@ -129,9 +150,14 @@ struct LedgerLoader {
                 row.reader.warning("supervised", "挂牌督办只适用于重大隐患，此隐患等级为一般")
             }
             finish(&row, known: ["id", "enterprise", "found", "description", "level", "deadline", "rectified", "supervised", "inspection"])
-            guard let id = row.id, let enterprise, let found, let description, let level, let deadline else { continue }
-            if row.reader.has("inspection") && inspection == nil { continue }
-            if deadline < found || (rectified.map { $0 < found } ?? false) { continue }
+            guard let id = row.id, let enterprise, let found, let description, let level, let deadline else {
+                hazardIndex.broken.insert(row.id ?? "")
+                continue
+            }
+            if (row.reader.has("inspection") && inspection == nil) || deadline < found || (rectified.map { $0 < found } ?? false) {
+                hazardIndex.broken.insert(id)
+                continue
+            }
             hazardIndex.indices[id] = model.hazards.count
             model.hazards.append(Hazard(id: id, enterprise: enterprise, found: found, description: description, level: level,
                                         deadline: deadline, rectified: rectified, supervised: supervised, inspection: inspection))
@@ -167,9 +193,14 @@ struct LedgerLoader {
                 }
             }
             finish(&row, known: ["id", "enterprise", "date", "decision_no", "violation", "basis", "actions", "fine", "expose", "expose_until"])
-            guard let id = row.id, let enterprise, let date, let decision, let violation, let basis, actionsValid else { continue }
-            if row.reader.has("fine") && fine == nil { continue }
-            if let exposeUntil, exposeUntil < date { continue }
+            guard let id = row.id, let enterprise, let date, let decision, let violation, let basis, actionsValid else {
+                penaltyIndex.broken.insert(row.id ?? "")
+                continue
+            }
+            if (row.reader.has("fine") && fine == nil) || (exposeUntil.map { $0 < date } ?? false) {
+                penaltyIndex.broken.insert(id)
+                continue
+            }
             penaltyIndex.indices[id] = model.penalties.count
             model.penalties.append(Penalty(id: id, enterprise: enterprise, date: date, decisionNumber: decision, violation: violation,
                                            basis: basis, actions: actions, fine: fine, expose: expose, exposeUntil: exposeUntil))
@@ -187,8 +218,14 @@ struct LedgerLoader {
             let loss = row.reader.decimal("direct_loss", required: true, scale: 4)
             if let date { warnIfAfterAsOf(date, "date", &row.reader) }
             finish(&row, known: ["id", "date", "region", "sector", "enterprise", "summary", "deaths", "serious_injuries", "direct_loss"])
-            guard let id = row.id, let date, let region, let sector, let summary, let deaths, let injuries, let loss else { continue }
-            if row.reader.has("enterprise") && enterprise == nil { continue }
+            guard let id = row.id, let date, let region, let sector, let summary, let deaths, let injuries, let loss else {
+                accidentIndex.broken.insert(row.id ?? "")
+                continue
+            }
+            if row.reader.has("enterprise") && enterprise == nil {
+                accidentIndex.broken.insert(id)
+                continue
+            }
             accidentIndex.indices[id] = model.accidents.count
             model.accidents.append(Accident(id: id, date: date, region: region, sector: sector, enterprise: enterprise, summary: summary,
                                             deaths: deaths, seriousInjuries: injuries, directLoss: loss))

@@ -1,0 +1,251 @@
+import Foundation
+import Testing
+@testable import TongbaoKit
+
+/// Every diagnostic of the load stage, with its file, line and column.
+@Suite struct DiagnosticTests {
+    func check(_ files: [String: String]) throws -> BuildReport {
+        let site = try TemporarySite(files)
+        defer { site.remove() }
+        return site.check()
+    }
+
+    @Test func malformedYAML() throws {
+        let report = try check(["data/hazards.yml": "- id: YH-1\n  enterprise: [E001\n  found: 2021-06-01\n"])
+        #expect(!report.succeeded)
+        expectDiagnostic(report, "data/hazards.yml:3:8: error:", "YAML 格式错误")
+    }
+
+    @Test func duplicateKeysInARecord() throws {
+        let report = try check(["data/regions.yml": "- id: a\n  name: 甲镇\n  kind: 镇\n  name: 乙镇\n"])
+        expectDiagnostic(report, "data/regions.yml:2:3: error:", "“name”", "不止一次")
+    }
+
+    @Test func ledgerMustBeAList() throws {
+        let report = try check(["data/accidents.yml": "id: SG-1\n"])
+        expectDiagnostic(report, "data/accidents.yml:1:1: error:", "应当是记录的列表")
+    }
+
+    @Test func missingRequiredField() throws {
+        let report = try check(["data/hazards.yml": """
+        - id: YH-1
+          enterprise: E001
+          found: 2021-06-01
+          level: 一般
+          deadline: 2021-06-10
+        """])
+        expectDiagnostic(report, "data/hazards.yml:1:3: error:", "隐患 YH-1 缺少必填字段 description")
+    }
+
+    @Test func wrongTypes() throws {
+        let report = try check(["data/accidents.yml": """
+        - id: SG-1
+          date: 2021-06-01
+          region: chengguan
+          sector: weihua
+          summary: 爆炸
+          deaths: 两人
+          serious_injuries: [1]
+          direct_loss: -3
+        """])
+        expectDiagnostic(report, "data/accidents.yml:6:11: error:", "deaths 应当是整数", "两人")
+        expectDiagnostic(report, "data/accidents.yml:7:21: error:", "serious_injuries 应当是一个值")
+        expectDiagnostic(report, "data/accidents.yml:8:16: error:", "direct_loss 应当是不小于 0 的数")
+    }
+
+    @Test func unknownEnumerationValuesListTheAllowedOnes() throws {
+        let report = try check([
+            "data/hazards.yml": """
+            - id: YH-1
+              enterprise: E001
+              found: 2021-06-01
+              description: 报警器失效
+              level: 较大
+              deadline: 2021-06-10
+            """,
+            "data/inspections.yml": """
+            - id: JC-1
+              date: 2021-06-01
+              department: yingji
+              method: 突击检查
+              enterprises: [E001]
+            """,
+            "data/penalties.yml": """
+            - id: CF-1
+              enterprise: E001
+              date: 2021-06-01
+              decision_no: 县应急罚〔2021〕1号
+              violation: 违法
+              basis: 第九十九条
+              actions: [罚款, 拘留]
+              fine: 1000
+            """,
+            "data/regions.yml": "- id: a\n  name: 甲\n  kind: 县\n",
+        ])
+        expectDiagnostic(report, "data/hazards.yml:5:10: error:", "“较大”无效", "一般、重大")
+        expectDiagnostic(report, "data/inspections.yml:4:11: error:", "“突击检查”无效", "四不两直、暗访、明察、交叉执法、专项检查、日常检查")
+        expectDiagnostic(report, "data/penalties.yml:7:17: error:", "“拘留”无效", "罚款、警告、责令改正、停产整顿、关闭、取缔、移送司法")
+        expectDiagnostic(report, "data/regions.yml:3:9: error:", "“县”无效", "乡、镇、街道、开发区、旗、区、其他")
+    }
+
+    @Test func duplicateIDsAcrossFilesOfAKind() throws {
+        let hazard = """
+        - id: YH-1
+          enterprise: E001
+          found: 2021-06-01
+          description: 报警器失效
+          level: 一般
+          deadline: 2021-06-10
+
+        """
+        let report = try check(["data/hazards/a.yml": hazard, "data/hazards/b.yml": hazard])
+        expectDiagnostic(report, "data/hazards/b.yml:1:7: error:", "隐患 id “YH-1”重复", "hazards/a.yml:1")
+    }
+
+    @Test func unknownReferencesNameTheKindAndSuggest() throws {
+        let report = try check([
+            "data/enterprises.yml": """
+            - id: E001
+              name: 示例化工有限公司
+              region: chengguang
+              sector: weihua
+            """,
+            "data/hazards.yml": """
+            - id: YH-1
+              enterprise: E009
+              found: 2021-06-01
+              description: 报警器失效
+              level: 一般
+              deadline: 2021-06-10
+            """,
+        ])
+        expectDiagnostic(report, "data/enterprises.yml:3:11: error:", "未知的属地 id “chengguang”", "是否应为“chengguan”")
+        expectDiagnostic(report, "data/hazards.yml:2:15: error:", "未知的企业 id “E009”")
+    }
+
+    @Test func impossibleAndMisorderedDates() throws {
+        let report = try check(["data/hazards.yml": """
+        - id: YH-1
+          enterprise: E001
+          found: 2021-02-30
+          description: 报警器失效
+          level: 一般
+          deadline: 2021-06-10
+        - id: YH-2
+          enterprise: E001
+          found: 2021-06-01
+          description: 报警器失效
+          level: 一般
+          deadline: 2021-05-10
+          rectified: 2021-05-20
+        - id: YH-3
+          enterprise: E001
+          found: 2021-07-02
+          description: 报警器失效
+          level: 一般
+          deadline: 2021-07-10
+        """])
+        expectDiagnostic(report, "data/hazards.yml:3:10: error:", "“2021-02-30”不存在")
+        expectDiagnostic(report, "data/hazards.yml:12:13: error:", "整改期限 2021-05-10 早于发现日期 2021-06-01")
+        expectDiagnostic(report, "data/hazards.yml:13:14: error:", "整改完成日期 2021-05-20 早于发现日期 2021-06-01")
+        expectDiagnostic(report, "data/hazards.yml:16:10: warning:", "晚于统计截止日期 2021-06-30")
+    }
+
+    @Test func warningsDoNotStopTheBuild() throws {
+        let report = try check([
+            "data/enterprises.yml": """
+            - id: E001
+              name: 示例化工有限公司
+              credit_code: 91350100M000100Y44
+              region: chengguan
+              sector: weihua
+            """,
+            "data/hazards.yml": """
+            - id: YH-1
+              enterprise: E001
+              found: 2021-06-01
+              description: 报警器失效
+              level: 一般
+              deadline: 2021-06-10
+              supervised: true
+              deadlne: 2021-06-10
+            """,
+        ])
+        #expect(report.succeeded)
+        expectDiagnostic(report, "data/enterprises.yml:3:16: warning:", "未通过 GB 32100-2015 校验", "校验码应为“3”")
+        expectDiagnostic(report, "data/hazards.yml:7:15: warning:", "挂牌督办只适用于重大隐患")
+        expectDiagnostic(report, "data/hazards.yml:8:3: warning:", "未知字段“deadlne”", "是否应为“deadline”")
+    }
+
+    @Test func frontMatterProblems() throws {
+        let report = try check([
+            "notices/a.md": "---\ntitle: 通知\ndate: 2021-06-01\n正文\n",
+            "notices/b.md": "没有前置元数据\n",
+            "notices/c.md": "---\ntitle: [通知\ndate: 2021-06-01\n---\n正文\n",
+            "notices/d.md": "---\ntitle: 通知\ndate: 2021-06-31\nmeeting:\n  place: 会议室\n---\n正文\n",
+        ])
+        expectDiagnostic(report, "notices/a.md:1:1: error:", "前置元数据没有结束")
+        expectDiagnostic(report, "notices/b.md:1:1: error:", "应以一行“---”开头")
+        expectDiagnostic(report, "notices/c.md:3:5: error:", "YAML 格式错误")
+        expectDiagnostic(report, "notices/d.md:3:7: error:", "“2021-06-31”不存在")
+        expectDiagnostic(report, "notices/d.md:5:3: error:", "会议信息缺少必填字段 start")
+    }
+
+    @Test func duplicateDocumentNumbersAndIssues() throws {
+        let report = try check([
+            "notices/2021-06-01-a.md": "---\ntitle: 甲\ndate: 2021-06-01\ndoc_no: 12\n---\n",
+            "notices/2021-06-02-b.md": "---\ntitle: 乙\ndate: 2021-06-02\ndoc_no: 12\n---\n",
+            "notices/2020-06-02-c.md": "---\ntitle: 丙\ndate: 2020-06-02\ndoc_no: 12\n---\n",
+            "bulletins/one.md": "---\ntitle: 简报\ndate: 2021-06-01\nissue: 3\n---\n",
+            "bulletins/two.md": "---\ntitle: 简报\ndate: 2021-06-02\nissue: 3\n---\n",
+        ])
+        expectDiagnostic(report, "notices/2021-06-02-b.md:4:9: error:", "发文字号 安委办〔2021〕12号 重复", "2021-06-01-a.md")
+        expectDiagnostic(report, "bulletins/two.md:4:8: error:", "简报期号 第3期 重复", "one.md")
+        #expect(report.diagnostics.errors.count == 2) // 2020's number 12 is another document number
+    }
+
+    @Test func missingAttachmentFile() throws {
+        let report = try check([
+            "notices/2021-06-01-a.md": """
+            ---
+            title: 甲
+            date: 2021-06-01
+            attachments:
+              - file: files/none.pdf
+                name: 方案
+              - file: ../site.yml
+                name: 设置
+            ---
+            """,
+        ])
+        expectDiagnostic(report, "notices/2021-06-01-a.md:5:11: error:", "附件文件不存在", "static/files/none.pdf")
+        expectDiagnostic(report, "notices/2021-06-01-a.md:7:11: error:", "不能以 / 开头或包含 ..")
+    }
+
+    @Test func settingsProblems() throws {
+        let report = try check(["site.yml": "title: 测试\nissuer: 测试\nbase_url: anwei.example.gov.cn\nrectification_bar: 90\n"])
+        expectDiagnostic(report, "site.yml:1:1: error:", "缺少必填字段 doc_prefix")
+        expectDiagnostic(report, "site.yml:3:11: error:", "base_url 应为以 http:// 或 https:// 开头")
+        expectDiagnostic(report, "site.yml:4:20: error:", "0 到 1 之间")
+    }
+
+    @Test func everyProblemIsReportedInOneRun() throws {
+        let report = try check([
+            "data/regions.yml": "- id: chengguan\n  kind: 镇\n",
+            "data/departments.yml": "- id: yingji\n",
+            "notices/x.md": "---\ndate: 2021-06-01\n---\n",
+        ])
+        // One error for each broken record; records that refer to them are not reported again.
+        #expect(report.diagnostics.errors.count == 3, "\(report.lines)")
+    }
+
+    @Test func invalidUTF8AndByteOrderMarksAndCRLF() throws {
+        let site = try TemporarySite([:])
+        defer { site.remove() }
+        try site.write("data/departments.yml", "\u{FEFF}- id: yingji\r\n  name: 县应急管理局\r\n")
+        #expect(site.check().succeeded)
+        try Data([0x2D, 0x20, 0xFF, 0xFE, 0x0A]).write(to: site.content.appendingPathComponent("data/departments.yml"))
+        let report = site.check()
+        expectDiagnostic(report, "data/departments.yml:1:1: error:", "不是有效的 UTF-8")
+    }
+}

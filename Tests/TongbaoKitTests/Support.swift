@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+@testable import TongbaoKit
+
+/// Paths of the repository and of the test fixtures.
+enum Paths {
+    static let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    static let fixtures = tests.appendingPathComponent("Fixtures")
+    static let repository = tests.deletingLastPathComponent().deletingLastPathComponent()
+}
+
+/// A throwaway site folder: `content/` written from a dictionary of files.
+struct TemporarySite {
+    let root: URL
+    var content: URL { root.appendingPathComponent("content") }
+    var output: URL { root.appendingPathComponent("site") }
+
+    static let settings = """
+    title: 测试县安全生产委员会办公室
+    issuer: 测试县安全生产委员会办公室
+    doc_prefix: 安委办
+    base_url: https://anwei.example.gov.cn/
+    as_of: 2021-06-30
+
+    """
+
+    static let referenceData: [String: String] = [
+        "data/regions.yml": """
+        - id: chengguan
+          name: 城关镇
+          kind: 镇
+        - id: xiangyang
+          name: 向阳乡
+          kind: 乡
+
+        """,
+        "data/departments.yml": """
+        - id: yingji
+          name: 县应急管理局
+
+        """,
+        "data/sectors.yml": """
+        - id: weihua
+          name: 危险化学品
+          lead: yingji
+
+        """,
+        "data/enterprises.yml": """
+        - id: E001
+          name: 示例化工有限公司
+          credit_code: 91350100M000100Y43
+          region: chengguan
+          sector: weihua
+
+        """,
+    ]
+
+    /// - Parameter files: path below `content/` → text; `site.yml` defaults to `settings`.
+    init(_ files: [String: String], withReferenceData: Bool = true) throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("tongbao-test-\(UUID().uuidString)")
+        var all = files
+        if all["site.yml"] == nil { all["site.yml"] = TemporarySite.settings }
+        if withReferenceData {
+            for (path, text) in TemporarySite.referenceData where all[path] == nil { all[path] = text }
+        }
+        for (path, text) in all {
+            try write(path, text)
+        }
+    }
+
+    /// Copies a fixture's content folder.
+    init(copying fixture: URL) throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("tongbao-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: fixture, to: content)
+    }
+
+    func write(_ path: String, _ text: String) throws {
+        let url = content.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    }
+
+    func options(write: Bool = true, output: URL? = nil, asOf: Day? = nil) -> BuildOptions {
+        BuildOptions(content: content, contentDisplay: "content", templates: nil, output: output ?? self.output,
+                     asOf: asOf, today: Day(year: 2021, month: 6, day: 30)!, write: write)
+    }
+
+    func check() -> BuildReport { Builder.run(options(write: false)) }
+    func build(output: URL? = nil, asOf: Day? = nil) -> BuildReport { Builder.run(options(output: output, asOf: asOf)) }
+
+    /// Every file below `folder`, path → bytes.
+    static func tree(_ folder: URL) -> [String: Data] {
+        var result: [String: Data] = [:]
+        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil) else { return result }
+        for case let url as URL in walker {
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+            if !isDirectory.boolValue, let data = try? Data(contentsOf: url) {
+                result[String(url.standardizedFileURL.path.dropFirst(folder.standardizedFileURL.path.count + 1))] = data
+            }
+        }
+        return result
+    }
+
+    func text(_ path: String) -> String {
+        (try? String(contentsOf: output.appendingPathComponent(path), encoding: .utf8)) ?? ""
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: root) }
+}
+
+extension BuildReport {
+    /// Diagnostics as printed, without the `content/` prefix.
+    var lines: [String] { diagnostics.sorted.map { $0.description.replacingOccurrences(of: "content/", with: "") } }
+}
+
+/// Asserts that exactly one diagnostic starts with `prefix` and contains every one of `fragments`.
+func expectDiagnostic(_ report: BuildReport, _ prefix: String, _ fragments: String..., sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    let matches = report.lines.filter { $0.hasPrefix(prefix) && fragments.allSatisfy($0.contains) }
+    #expect(matches.count == 1, "expected one diagnostic \(prefix) … \(fragments) in:\n\(report.lines.joined(separator: "\n"))",
+            sourceLocation: sourceLocation)
+}
