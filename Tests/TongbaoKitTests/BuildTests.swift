@@ -1,0 +1,195 @@
+import Foundation
+import Testing
+@testable import TongbaoKit
+
+@Suite struct BuildTests {
+    static let mini = Paths.fixtures.appendingPathComponent("mini/content")
+
+    /// Golden files: the mini site's output, checked in under Fixtures/mini/expected.
+    /// Run with TONGBAO_UPDATE_GOLDEN=1 to write them anew after an intended change.
+    @Test func goldenPagesOfASmallSite() throws {
+        let site = try TemporarySite(copying: BuildTests.mini)
+        defer { site.remove() }
+        let report = site.build()
+        #expect(report.succeeded, "\(report.lines)")
+        let produced = TemporarySite.tree(site.output)
+        let expectedFolder = Paths.fixtures.appendingPathComponent("mini/expected")
+        if ProcessInfo.processInfo.environment["TONGBAO_UPDATE_GOLDEN"] == "1" {
+            try? FileManager.default.removeItem(at: expectedFolder)
+            for (path, data) in produced {
+                let url = expectedFolder.appendingPathComponent(path)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try data.write(to: url)
+            }
+        }
+        let expected = TemporarySite.tree(expectedFolder)
+        #expect(!expected.isEmpty)
+        #expect(Set(produced.keys) == Set(expected.keys))
+        for (path, data) in expected.sorted(by: { $0.key < $1.key }) {
+            #expect(produced[path] == data, "\(path) differs from Fixtures/mini/expected/\(path)")
+        }
+    }
+
+    @Test func draftsAndFutureDocumentsAreNotPublishedAnywhere() throws {
+        let site = try TemporarySite(copying: BuildTests.mini)
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        for (path, data) in TemporarySite.tree(site.output) {
+            let text = String(decoding: data, as: UTF8.self)
+            #expect(!text.contains("草稿通知"), "draft in \(path)")
+            #expect(!text.contains("未来的通知") && !text.contains("weilai"), "future notice in \(path)")
+        }
+        // Published when the as-of date reaches it.
+        #expect(site.build(asOf: Day(year: 2021, month: 7, day: 1)).succeeded)
+        #expect(site.text("notices/weilai/index.html").contains("未来的通知"))
+        #expect(site.text("feed.xml").contains("未来的通知"))
+        #expect(site.text("sitemap.xml").contains("notices/weilai/"))
+    }
+
+    @Test func everythingFromDataIsEscaped() throws {
+        let site = try TemporarySite([
+            "notices/2021-06-01-x.md": """
+            ---
+            title: "<script>alert(1)</script>关于&通知"
+            date: 2021-06-01
+            to: "各单位\\"><img src=x onerror=alert(1)>"
+            cc: ["<b>县委</b>"]
+            ---
+            正文
+            """,
+        ])
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        for path in ["notices/x/index.html", "notices/index.html", "index.html"] {
+            let html = site.text(path)
+            #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;关于&amp;通知"), "\(path)")
+            #expect(!html.contains("<script>alert"), "\(path)")
+        }
+        let notice = site.text("notices/x/index.html")
+        #expect(!notice.contains("<img src=x"))
+        #expect(!notice.contains("<b>县委</b>"))
+        #expect(site.text("feed.xml").contains("&lt;script&gt;alert(1)&lt;/script&gt;关于&amp;通知"))
+    }
+
+    @Test func twoBuildsAreByteIdentical() throws {
+        let site = try TemporarySite(copying: BuildTests.mini)
+        defer { site.remove() }
+        let second = site.root.appendingPathComponent("second")
+        #expect(site.build().succeeded)
+        #expect(site.build(output: second).succeeded)
+        let a = TemporarySite.tree(site.output), b = TemporarySite.tree(second)
+        #expect(a.count > 10)
+        #expect(a == b)
+    }
+
+    @Test func aFailedBuildLeavesThePreviousOutputUntouched() throws {
+        let site = try TemporarySite(copying: BuildTests.mini)
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        let before = TemporarySite.tree(site.output)
+        try site.write("data/hazards/2021-06.yml", "- id: YH-9\n  enterprise: E404\n")
+        try site.write("notices/2021-06-20-new.md", "---\ntitle: 新通知\ndate: 2021-06-20\n---\n新\n")
+        let report = site.build()
+        #expect(!report.succeeded)
+        #expect(TemporarySite.tree(site.output) == before)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.root.path).filter { $0.hasPrefix(".") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func aBrokenTemplateIsAnErrorWithItsLine() throws {
+        let site = try TemporarySite([:])
+        defer { site.remove() }
+        let templates = site.root.appendingPathComponent("templates")
+        try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+        try Data("<p>\n{{#site}}\n{{title}}\n".utf8).write(to: templates.appendingPathComponent("page.mustache"))
+        let report = site.build()
+        #expect(!report.succeeded)
+        #expect(report.lines.contains { $0.contains("templates/page.mustache:") && $0.contains("区块没有结束标签") }, "\(report.lines)")
+        #expect(!FileManager.default.fileExists(atPath: site.output.path))
+    }
+
+    @Test func siteTemplatesOverrideSingleDefaultFiles() throws {
+        let site = try TemporarySite(["pages/about.md": "---\ntitle: 关于\n---\n正文\n"])
+        defer { site.remove() }
+        let templates = site.root.appendingPathComponent("templates")
+        try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+        try Data("{{<layout}}{{$main}}<p class=\"own\">{{content.title}}</p>{{/main}}{{/layout}}".utf8)
+            .write(to: templates.appendingPathComponent("page.mustache"))
+        #expect(site.build().succeeded)
+        let about = site.text("about/index.html")
+        #expect(about.contains("<p class=\"own\">关于</p>"))
+        #expect(about.contains("<html lang=\"zh-CN\">")) // the default layout is still used
+    }
+
+    @Test func listsArePaginatedWithYearlyArchives() throws {
+        var files: [String: String] = [:]
+        for index in 1...45 {
+            let year = index <= 30 ? 2021 : 2020
+            let day = String(format: "%d-%02d-%02d", year, (index % 12) + 1, (index % 28) + 1)
+            files["notices/\(day)-n\(index).md"] = "---\ntitle: 通知\(index)\ndate: \(day)\ndoc_no: \(index)\n---\n正文\n"
+        }
+        let site = try TemporarySite(files)
+        defer { site.remove() }
+        #expect(site.build(asOf: Day(year: 2021, month: 12, day: 31)).succeeded)
+        let output = TemporarySite.tree(site.output)
+        for path in ["notices/index.html", "notices/page/2/index.html", "notices/page/3/index.html",
+                     "notices/2021/index.html", "notices/2021/page/2/index.html", "notices/2020/index.html"] {
+            #expect(output[path] != nil, "\(path)")
+        }
+        #expect(output["notices/page/4/index.html"] == nil)
+        #expect(output["notices/2020/page/2/index.html"] == nil)
+        let first = site.text("notices/index.html")
+        #expect(first.contains("href=\"/notices/page/2/\""))
+        #expect(first.contains("href=\"/notices/2020/\""))
+        // 20 per page, newest first: page 3 holds the oldest five.
+        let third = site.text("notices/page/3/index.html")
+        #expect(third.components(separatedBy: "<li class=\"doc-item\">").count - 1 == 5)
+        #expect(site.text("sitemap.xml").contains("<loc>https://anwei.example.gov.cn/notices/page/3/</loc>"))
+    }
+
+    @Test func internalLinksCarryTheSubPath() throws {
+        let site = try TemporarySite(copying: BuildTests.mini)
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        let pattern = try Regex(#"(?:href|src)="(/[^"]*)""#)
+        for (path, data) in TemporarySite.tree(site.output) where path.hasSuffix(".html") {
+            let html = String(decoding: data, as: UTF8.self)
+            for match in html.matches(of: pattern) {
+                let link = String(match.output[1].substring ?? "")
+                #expect(link.hasPrefix("/sub/"), "\(path): \(link)")
+                // Every internal link resolves to a file of the output.
+                var target = String(link.dropFirst("/sub/".count))
+                if target.isEmpty || target.hasSuffix("/") { target += "index.html" }
+                #expect(FileManager.default.fileExists(atPath: site.output.appendingPathComponent(target).path), "\(path): \(link)")
+            }
+        }
+    }
+
+    @Test func checkWritesNothing() throws {
+        let site = try TemporarySite(copying: BuildTests.mini)
+        defer { site.remove() }
+        let report = site.check()
+        #expect(report.succeeded)
+        #expect(report.files > 10)
+        #expect(!FileManager.default.fileExists(atPath: site.output.path))
+    }
+
+    @Test func theOutputFolderMayNotBeTheContentFolder() throws {
+        let site = try TemporarySite(copying: BuildTests.mini)
+        defer { site.remove() }
+        let report = site.build(output: site.content)
+        #expect(!report.succeeded)
+        #expect(FileManager.default.fileExists(atPath: site.content.appendingPathComponent("site.yml").path))
+        #expect(!site.build(output: site.content.appendingPathComponent("site")).succeeded)
+    }
+
+    @Test func theSampleSiteBuildsWithoutWarnings() throws {
+        let content = Paths.repository.appendingPathComponent("content")
+        let report = Builder.run(BuildOptions(content: content, contentDisplay: "content", templates: nil,
+                                              output: URL(fileURLWithPath: "/nonexistent"), asOf: nil,
+                                              today: Day(year: 2026, month: 11, day: 29)!, write: false))
+        #expect(report.succeeded)
+        #expect(report.diagnostics.all.isEmpty, "\(report.lines)")
+        #expect(report.files > 50)
+    }
+}

@@ -1,0 +1,46 @@
+import Testing
+@testable import TongbaoKit
+
+@Suite struct MarkdownTests {
+    let renderer = MarkdownRenderer()
+
+    @Test func gfmExtensions() {
+        let html = renderer.html("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~旧~~ www.example.org")
+        #expect(html.contains("<table>"))
+        #expect(html.contains("<td>1</td>"))
+        #expect(html.contains("<del>旧</del>"))
+        #expect(html.contains("<a href=\"http://www.example.org\">www.example.org</a>"))
+    }
+
+    @Test func autolinksEndAtChinesePunctuation() {
+        #expect(renderer.html("详见https://www.example.org/a，向各单位通报。")
+            == "<p>详见<a href=\"https://www.example.org/a\">https://www.example.org/a</a>，向各单位通报。</p>\n")
+        #expect(renderer.html("网址：https://x.example.org/p?q=1。")
+            == "<p>网址：<a href=\"https://x.example.org/p?q=1\">https://x.example.org/p?q=1</a>。</p>\n")
+        #expect(renderer.html("（见 https://x.example.org/a.pdf）")
+            == "<p>（见 <a href=\"https://x.example.org/a.pdf\">https://x.example.org/a.pdf</a>）</p>\n")
+        // Explicit links are left as written.
+        #expect(renderer.html("[链接](https://x.example.org/a，b)").contains("%EF%BC%8Cb"))
+    }
+
+    @Test func rawHTMLIsDroppedByDefault() {
+        let html = renderer.html("<script>alert(1)</script>\n\n段落<b>粗</b>")
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("<b>"))
+        #expect(html.contains("raw HTML omitted"))
+    }
+
+    @Test func unsafeHTMLStillFiltersDangerousTags() {
+        let unsafe = MarkdownRenderer(unsafeHTML: true)
+        let html = unsafe.html("<div class=\"x\">块</div>\n\n<script>alert(1)</script>\n\n<iframe src=x></iframe>")
+        #expect(html.contains("<div class=\"x\">块</div>"))
+        #expect(html.contains("&lt;script>"))
+        #expect(html.contains("&lt;iframe"))
+    }
+
+    @Test func siteAbsoluteLinksStayUnderTheSubPath() {
+        let sub = MarkdownRenderer(rootPath: "/anwei/")
+        #expect(sub.html("[甲](/notices/a/) [乙](https://x.org/) [丙](/anwei/b/) ![图](/files/a.png)")
+            == "<p><a href=\"/anwei/notices/a/\">甲</a> <a href=\"https://x.org/\">乙</a> <a href=\"/anwei/b/\">丙</a> <img src=\"/anwei/files/a.png\" alt=\"图\" /></p>\n")
+    }
+}
