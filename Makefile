@@ -1,0 +1,26 @@
+# tongbao: the two everyday commands are `make site` and `make test`.
+SWIFT ?= swift
+
+.PHONY: site test deps release bench clean
+
+## Install what a fresh Debian machine lacks, build tongbao and render the sample site into site/.
+site: release
+	.build/release/tongbao build
+
+## Run the test suite.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+deps:
+	scripts/install-deps
+
+release: deps
+	$(SWIFT) build -c release
+
+## Benchmarks (run by hand): see bench/README.md.
+bench: release
+	bench/run
+
+clean:
+	rm -rf .build site
