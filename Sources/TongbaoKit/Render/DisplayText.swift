@@ -20,39 +20,54 @@ enum DisplayText {
                                          "div", "blockquote", "pre", "table", "ul", "ol", "hr"]
 
     static func plainText(fromHTML html: String, limit: Int) -> String {
-        var text = ""
-        var tag: String?
+        var text = String.UnicodeScalarView()
         var count = 0
-        func space() {
-            if let last = text.last, last != " " { text.append(" ") }
+        var pendingSpace = false
+        var scalars = html.unicodeScalars.makeIterator()
+        func append(_ scalar: Unicode.Scalar) {
+            if pendingSpace && count > 0 { text.append(" ") }
+            pendingSpace = false
+            text.append(scalar)
+            count += 1
         }
-        for character in html {
-            if var current = tag {
-                if character == ">" {
-                    let name = current.drop { $0 == "/" }.prefix { $0.isLetter || $0.isNumber }.lowercased()
-                    if blockTags.contains(name) { space() }
-                    tag = nil
-                } else {
-                    current.append(character)
-                    tag = current
+        while count <= limit, let scalar = scalars.next() {
+            switch scalar {
+            case "<":
+                var name = ""
+                var inName = true
+                while let next = scalars.next(), next != ">" {
+                    if inName {
+                        if next == "/" && name.isEmpty { continue }
+                        if next.properties.isAlphabetic || ("0"..."9").contains(next) {
+                            name.unicodeScalars.append(next)
+                        } else {
+                            inName = false
+                        }
+                    }
                 }
-                continue
-            }
-            if character == "<" {
-                tag = ""
-            } else if character.isWhitespace {
-                space()
-            } else {
-                text.append(character)
-                count += 1
-                if count >= limit * 2 { break }
+                if blockTags.contains(name.lowercased()) { pendingSpace = true }
+            case "&":
+                var entity = ""
+                while let next = scalars.next(), next != ";", entity.unicodeScalars.count < 8 {
+                    entity.unicodeScalars.append(next)
+                }
+                switch entity {
+                case "lt": append("<")
+                case "gt": append(">")
+                case "quot": append("\"")
+                case "#39": append("'")
+                default: append("&")
+                }
+            case " ", "\n", "\t", "\r":
+                pendingSpace = true
+            default:
+                append(scalar)
             }
         }
-        let decoded = text
-            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
-            .replacingOccurrences(of: "&amp;", with: "&")
-            .trimmingCharacters(in: .whitespaces)
-        return decoded.count > limit ? String(decoded.prefix(limit)) + "…" : decoded
+        var result = String(text)
+        if count > limit {
+            result = String(result.prefix(limit)) + "…"
+        }
+        return result
     }
 }

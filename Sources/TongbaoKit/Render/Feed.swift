@@ -10,15 +10,16 @@ enum Feed {
             let title: String
             let path: String
             let date: Day
-            let summary: String
+            let html: String
         }
-        var entries = publication.notices.map { notice in
+        // Summaries are made only for the entries the feed keeps.
+        var entries = publication.notices.prefix(limit).map { notice in
             Entry(title: notice.source.title, path: SitePaths.notice(notice.source.slug), date: notice.date,
-                  summary: DisplayText.plainText(fromHTML: bodies.notices[notice.source.slug] ?? "", limit: 200))
+                  html: bodies.notices[notice.source.slug] ?? "")
         }
-        entries += publication.bulletins.map { bulletin in
+        entries += publication.bulletins.prefix(limit).map { bulletin in
             Entry(title: "\(bulletin.source.title)（第\(bulletin.issue)期）", path: SitePaths.bulletin(bulletin.issue), date: bulletin.date,
-                  summary: DisplayText.plainText(fromHTML: bodies.bulletins[bulletin.issue] ?? "", limit: 200))
+                  html: bodies.bulletins[bulletin.issue] ?? "")
         }
         entries.sort { ($0.date, $1.path) > ($1.date, $0.path) }
         entries = Array(entries.prefix(limit))
@@ -42,7 +43,7 @@ enum Feed {
                 <link href="\(link)"/>
                 <id>\(link)</id>
                 <updated>\(timestamp(entry.date))</updated>
-                <summary>\(XML.escape(entry.summary))</summary>
+                <summary>\(XML.escape(DisplayText.plainText(fromHTML: entry.html, limit: 200)))</summary>
               </entry>
 
             """
