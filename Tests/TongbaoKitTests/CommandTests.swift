@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+/// The `tongbao` executable as a user runs it: exit status, output streams.
+@Suite struct CommandTests {
+    /// The executable SwiftPM built beside the test bundle.
+    static var executable: URL {
+        get throws {
+            var folder = Bundle.main.bundleURL
+            for _ in 0..<3 {
+                let candidate = folder.appendingPathComponent("tongbao")
+                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+                folder = folder.deletingLastPathComponent()
+            }
+            throw CocoaError(.fileNoSuchFile)
+        }
+    }
+
+    struct Run {
+        let status: Int32
+        let output: String
+        let errors: String
+    }
+
+    static func run(_ arguments: [String], in folder: URL) throws -> Run {
+        let process = Process()
+        process.executableURL = try executable
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
+                   errors: String(decoding: errors, as: UTF8.self))
+    }
+
+    @Test func buildWithNoArgumentsReadsContentAndWritesSite() throws {
+        let site = try TemporarySite(copying: BuildTests.mini)
+        defer { site.remove() }
+        let run = try CommandTests.run([], in: site.root)
+        #expect(run.status == 0, "\(run.errors)")
+        #expect(run.output.contains("已生成"))
+        #expect(FileManager.default.fileExists(atPath: site.root.appendingPathComponent("site/index.html").path))
+    }
+
+    @Test func checkExitsOneOnErrorsAndPrintsLocatedDiagnostics() throws {
+        let site = try TemporarySite(copying: BuildTests.mini)
+        defer { site.remove() }
+        #expect(try CommandTests.run(["check"], in: site.root).status == 0)
+        try site.write("data/regions.yml", "- id: chengguan\n  name: 城关镇\n  kind: 县\n- id: xiangyang\n  name: 向阳乡\n  kind: 乡\n")
+        let run = try CommandTests.run(["check"], in: site.root)
+        #expect(run.status == 1)
+        #expect(run.errors.contains("content/data/regions.yml:3:9: error: 字段 kind 的值“县”无效"))
+        #expect(run.errors.contains("失败：1 个错误"))
+        #expect(!FileManager.default.fileExists(atPath: site.root.appendingPathComponent("site").path))
+    }
+
+    @Test func aBadAsOfDateIsRefused() throws {
+        let site = try TemporarySite(copying: BuildTests.mini)
+        defer { site.remove() }
+        let run = try CommandTests.run(["build", "--as-of", "2021-02-30"], in: site.root)
+        #expect(run.status != 0)
+        #expect(run.errors.contains("--as-of"))
+    }
+
+    @Test func helpHasAnExample() throws {
+        let run = try CommandTests.run(["build", "--help"], in: FileManager.default.temporaryDirectory)
+        #expect(run.status == 0)
+        #expect(run.output.contains("示例"))
+        #expect(run.output.contains("--as-of"))
+    }
+}
