@@ -71,6 +71,17 @@ import Testing
         #expect(site.text("feed.xml").contains("&lt;script&gt;alert(1)&lt;/script&gt;关于&amp;通知"))
     }
 
+    @Test func descriptionsComeFromFrontMatterOrTheBody() throws {
+        let site = try TemporarySite([
+            "notices/2021-06-01-a.md": "---\ntitle: 甲\ndate: 2021-06-01\ndescription: 一句话摘要\n---\n正文第一句。\n",
+            "notices/2021-06-02-b.md": "---\ntitle: 乙\ndate: 2021-06-02\n---\n## 标题\n\n正文**第二**句。\n",
+        ])
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        #expect(site.text("notices/a/index.html").contains("<meta name=\"description\" content=\"一句话摘要\">"))
+        #expect(site.text("notices/b/index.html").contains("<meta name=\"description\" content=\"标题 正文第二句。\">"))
+    }
+
     @Test func twoBuildsAreByteIdentical() throws {
         let site = try TemporarySite(copying: BuildTests.mini)
         defer { site.remove() }

@@ -248,4 +248,17 @@ import Testing
         let report = site.check()
         expectDiagnostic(report, "data/departments.yml:1:1: error:", "不是有效的 UTF-8")
     }
+
+    @Test func droppedRawHTMLIsAWarningAtItsLine() throws {
+        let report = try check(["notices/2021-06-01-a.md": "---\ntitle: 甲\ndate: 2021-06-01\n---\n第一段\n\n<div>块</div>\n\n正文<b>粗</b>\n"])
+        #expect(report.succeeded)
+        expectDiagnostic(report, "notices/2021-06-01-a.md:7:1: warning:", "HTML 标签不会发布")
+        expectDiagnostic(report, "notices/2021-06-01-a.md:9:1: warning:", "HTML 标签不会发布")
+    }
+
+    @Test func anUnreadableFileDoesNotCascadeIntoUnknownIDs() throws {
+        let report = try check(["data/regions.yml": "- id: chengguan\n  name: [城关镇\n"])
+        #expect(report.diagnostics.errors.count == 1, "\(report.lines)")
+        #expect(report.lines.first?.hasPrefix("data/regions.yml:") == true)
+    }
 }

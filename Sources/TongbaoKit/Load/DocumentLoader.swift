@@ -6,9 +6,9 @@ struct DocumentLoader {
     let settings: SiteSettings
     var diagnostics = Diagnostics()
 
-    static let commonFields = ["title", "date", "slug", "draft", "description"]
-    static let noticeFields = commonFields + ["doc_no", "to", "cc", "attachments", "meeting"]
-    static let bulletinFields = commonFields + ["issue"]
+    static let pageFields = ["title", "slug", "draft", "description"]
+    static let noticeFields = pageFields + ["date", "doc_no", "to", "cc", "attachments", "meeting"]
+    static let bulletinFields = ["title", "date", "issue", "draft", "description"]
 
     /// URL segments a notice slug may not take: the list pages' own paths.
     static func isReservedListSegment(_ slug: String) -> Bool {
@@ -64,11 +64,12 @@ struct DocumentLoader {
             reader.error(reader.has("slug") ? "slug" : "title", "网址“\(slug)”与列表页的地址冲突，请在前置元数据中另设 slug")
         }
         let draft = reader.bool("draft") ?? false
+        let description = reader.string("description")
         finish(&reader, known: DocumentLoader.noticeFields)
         guard let title, let date, let slug, let attachments, !DocumentLoader.isReservedListSegment(slug),
               !reader.has("meeting") || meeting != nil else { return nil }
         let documentNumber = number.map { DocumentNumber(prefix: settings.documentPrefix, year: date.year, number: $0) }
-        return Notice(source: source(path, frontMatter, reader, slug: slug, title: title, draft: draft), date: date,
+        return Notice(source: source(path, frontMatter, reader, slug: slug, title: title, draft: draft, description: description), date: date,
                       documentNumber: documentNumber, to: to, cc: cc, attachments: attachments, meeting: meeting)
     }
 
@@ -80,9 +81,10 @@ struct DocumentLoader {
         let date = reader.day("date", required: true)
         let issue = reader.integer("issue", required: true, in: 1...99999)
         let draft = reader.bool("draft") ?? false
+        let description = reader.string("description")
         finish(&reader, known: DocumentLoader.bulletinFields)
         guard let title, let date, let issue else { return nil }
-        return Bulletin(source: source(path, frontMatter, reader, slug: String(issue), title: title, draft: draft), date: date, issue: issue)
+        return Bulletin(source: source(path, frontMatter, reader, slug: String(issue), title: title, draft: draft, description: description), date: date, issue: issue)
     }
 
     private mutating func loadPage(_ path: String) -> Page? {
@@ -92,9 +94,10 @@ struct DocumentLoader {
         let title = reader.string("title", required: true)
         let slug = self.slug(&reader, path: path, fallback: nil)
         let draft = reader.bool("draft") ?? false
-        finish(&reader, known: DocumentLoader.commonFields)
+        let description = reader.string("description")
+        finish(&reader, known: DocumentLoader.pageFields)
         guard let title, let slug else { return nil }
-        return Page(source: source(path, frontMatter, reader, slug: slug, title: title, draft: draft))
+        return Page(source: source(path, frontMatter, reader, slug: slug, title: title, draft: draft, description: description))
     }
 
     // MARK: Parts
@@ -169,10 +172,10 @@ struct DocumentLoader {
     }
 
     private func source(_ path: String, _ frontMatter: FrontMatter, _ reader: RecordReader,
-                        slug: String, title: String, draft: Bool) -> DocumentSource {
+                        slug: String, title: String, draft: Bool, description: String?) -> DocumentSource {
         var fieldLocations: [String: SourceLocation] = [:]
         for key in reader.keys { fieldLocations[key] = reader.location(of: key) }
-        return DocumentSource(file: files.display(path), slug: slug, title: title, draft: draft,
+        return DocumentSource(file: files.display(path), slug: slug, title: title, draft: draft, description: description,
                        body: frontMatter.body, bodyLine: frontMatter.bodyLine, fieldLocations: fieldLocations)
     }
 

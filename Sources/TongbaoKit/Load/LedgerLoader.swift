@@ -23,11 +23,13 @@ struct LedgerLoader {
         /// Ids of rows that had errors of their own: a reference to one is not
         /// reported again (the build fails anyway).
         var broken: Set<String> = []
+        /// A file of the kind could not be read: unknown ids are then not reported.
+        var incomplete = false
 
         func resolve(_ reader: inout RecordReader, _ key: String, required: Bool) -> Int? {
             guard let id = reader.string(key, required: required) else { return nil }
             if let index = indices[id] { return index }
-            if broken.contains(id) { return nil }
+            if broken.contains(id) || incomplete { return nil }
             let hint = Suggestion.hint(for: id, in: indices.keys)
             reader.error(key, "未知的\(kindName) id “\(id)”\(hint)")
             return nil
@@ -42,7 +44,7 @@ struct LedgerLoader {
     mutating func load(into model: inout SiteModel) {
         warnAboutUnknownFiles()
         var regionIndex = IDIndex(kindName: "属地")
-        for var row in rows("regions", label: "属地") {
+        for var row in rows("regions", label: "属地", index: &regionIndex) {
             let name = row.reader.string("name", required: true)
             let kind = row.reader.choice("kind", required: true, allowed: Region.kinds)
             finish(&row, known: ["id", "name", "kind"])
@@ -55,7 +57,7 @@ struct LedgerLoader {
         }
 
         var departmentIndex = IDIndex(kindName: "部门")
-        for var row in rows("departments", label: "部门") {
+        for var row in rows("departments", label: "部门", index: &departmentIndex) {
             let name = row.reader.string("name", required: true)
             finish(&row, known: ["id", "name"])
             guard let id = row.id, let name else {
@@ -67,7 +69,7 @@ struct LedgerLoader {
         }
 
         var sectorIndex = IDIndex(kindName: "行业领域")
-        for var row in rows("sectors", label: "行业领域") {
+        for var row in rows("sectors", label: "行业领域", index: &sectorIndex) {
             let name = row.reader.string("name", required: true)
             let lead = departmentIndex.resolve(&row.reader, "lead", required: true)
             finish(&row, known: ["id", "name", "lead"])
@@ -80,7 +82,7 @@ struct LedgerLoader {
         }
 
         var enterpriseIndex = IDIndex(kindName: "企业")
-        for var row in rows("enterprises", label: "企业") {
+        for var row in rows("enterprises", label: "企业", index: &enterpriseIndex) {
             let name = row.reader.string("name", required: true)
             let code = row.reader.string("credit_code")
             if let code, let problem = CreditCode.problem(with: code) {
@@ -98,7 +100,7 @@ struct LedgerLoader {
         }
 
         var inspectionIndex = IDIndex(kindName: "检查")
-        for var row in rows("inspections", label: "检查") {
+        for var row in rows("inspections", label: "检查", index: &inspectionIndex) {
             let date = row.reader.day("date", required: true)
             let department = departmentIndex.resolve(&row.reader, "department", required: true)
             let method = row.reader.choice("method", required: true, allowed: Inspection.methods)
@@ -107,7 +109,7 @@ struct LedgerLoader {
             for (id, location) in row.reader.stringList("enterprises", required: true) ?? [] {
                 if let index = enterpriseIndex.indices[id] {
                     enterprises.append(index)
-                } else if enterpriseIndex.broken.contains(id) {
+                } else if enterpriseIndex.broken.contains(id) || enterpriseIndex.incomplete {
                     enterprisesValid = false
                 } else {
                     enterprisesValid = false
@@ -126,7 +128,7 @@ struct LedgerLoader {
         }
 
         var hazardIndex = IDIndex(kindName: "隐患")
-        for var row in rows("hazards", label: "隐患") {
+        for var row in rows("hazards", label: "隐患", index: &hazardIndex) {
             let enterprise = enterpriseIndex.resolve(&row.reader, "enterprise", required: true)
             let found = row.reader.day("found", required: true)
             let description = row.reader.string("description", required: true)
@@ -164,7 +166,7 @@ struct LedgerLoader {
         }
 
         var penaltyIndex = IDIndex(kindName: "处罚")
-        for var row in rows("penalties", label: "处罚") {
+        for var row in rows("penalties", label: "处罚", index: &penaltyIndex) {
             let enterprise = enterpriseIndex.resolve(&row.reader, "enterprise", required: true)
             let date = row.reader.day("date", required: true)
             let decision = row.reader.string("decision_no", required: true)
@@ -207,7 +209,7 @@ struct LedgerLoader {
         }
 
         var accidentIndex = IDIndex(kindName: "事故")
-        for var row in rows("accidents", label: "事故") {
+        for var row in rows("accidents", label: "事故", index: &accidentIndex) {
             let date = row.reader.day("date", required: true)
             let region = regionIndex.resolve(&row.reader, "region", required: true)
             let sector = sectorIndex.resolve(&row.reader, "sector", required: true)
@@ -236,7 +238,7 @@ struct LedgerLoader {
 
     /// The rows of one kind from all its files, each with its id checked for
     /// presence, form and uniqueness.
-    private mutating func rows(_ kind: String, label: String) -> [Row] {
+    private mutating func rows(_ kind: String, label: String, index: inout IDIndex) -> [Row] {
         var sources: [String] = []
         for name in ["\(kind).yml", "\(kind).yaml"] where files.isRegularFile("data/\(name)") {
             sources.append("data/\(name)")
@@ -252,10 +254,14 @@ struct LedgerLoader {
         let checkForm = ["regions", "departments", "sectors"].contains(kind)
         for path in sources {
             guard let file = files.read(path, diagnostics: &diagnostics),
-                  let source = YAMLSource.parse(file.text, file: file.displayPath, diagnostics: &diagnostics),
-                  let root = source.root else { continue }
+                  let source = YAMLSource.parse(file.text, file: file.displayPath, diagnostics: &diagnostics) else {
+                index.incomplete = true
+                continue
+            }
+            guard let root = source.root else { continue }
             guard case .sequence(let sequence) = root else {
                 diagnostics.error(source.location(of: root), "\(path) 应当是记录的列表（每条记录以“- ”开头），而不是\(RecordReader.kindName(root))")
+                index.incomplete = true
                 continue
             }
             for item in sequence {

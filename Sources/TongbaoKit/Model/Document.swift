@@ -6,6 +6,8 @@ public struct DocumentSource: Hashable, Sendable {
     public let slug: String
     public let title: String
     public let draft: Bool
+    /// A one-line summary for search engines and feeds; nil to take the start of the body.
+    public let description: String?
     /// The Markdown body and the line it starts on in the file.
     public let body: String
     public let bodyLine: Int

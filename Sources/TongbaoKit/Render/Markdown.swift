@@ -22,7 +22,10 @@ public struct MarkdownRenderer: Sendable {
     nonisolated(unsafe) private static var registered = false
     private static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter"]
 
-    public func html(_ markdown: String) -> String {
+    public func html(_ markdown: String) -> String { render(markdown).html }
+
+    /// The HTML, and the lines (1-based, in `markdown`) of raw HTML that was dropped.
+    public func render(_ markdown: String) -> (html: String, droppedHTMLLines: [Int]) {
         MarkdownRenderer.lock.lock()
         defer { MarkdownRenderer.lock.unlock() }
         if !MarkdownRenderer.registered {
@@ -31,7 +34,7 @@ public struct MarkdownRenderer: Sendable {
         }
         var options = CMARK_OPT_DEFAULT
         if unsafeHTML { options |= CMARK_OPT_UNSAFE }
-        guard let parser = cmark_parser_new(options) else { return "" }
+        guard let parser = cmark_parser_new(options) else { return ("", []) }
         defer { cmark_parser_free(parser) }
         for name in MarkdownRenderer.extensionNames {
             if let syntax = cmark_find_syntax_extension(name) {
@@ -42,12 +45,12 @@ public struct MarkdownRenderer: Sendable {
             // The buffer ends with a NUL that is not part of the text.
             cmark_parser_feed(parser, buffer.baseAddress, buffer.count - 1)
         }
-        guard let document = cmark_parser_finish(parser) else { return "" }
+        guard let document = cmark_parser_finish(parser) else { return ("", []) }
         defer { cmark_node_free(document) }
-        adjustLinks(in: document)
-        guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else { return "" }
+        let dropped = adjustLinks(in: document)
+        guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else { return ("", dropped) }
         defer { free(rendered) }
-        return String(cString: rendered)
+        return (String(cString: rendered), dropped)
     }
 
     // MARK: Links
@@ -64,21 +67,27 @@ public struct MarkdownRenderer: Sendable {
         }
     }
 
-    private func adjustLinks(in document: OpaquePointer) {
+    /// Fixes links; returns the lines of raw HTML that safe mode drops.
+    private func adjustLinks(in document: OpaquePointer) -> [Int] {
         var links: [OpaquePointer] = []
-        guard let iterator = cmark_iter_new(document) else { return }
+        var rawHTML: [Int] = []
+        guard let iterator = cmark_iter_new(document) else { return [] }
         while true {
             let event = cmark_iter_next(iterator)
             if event == CMARK_EVENT_DONE { break }
             guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
             let type = cmark_node_get_type(node)
             if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE { links.append(node) }
+            if !unsafeHTML && (type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE) {
+                rawHTML.append(Int(cmark_node_get_start_line(node)))
+            }
         }
         cmark_iter_free(iterator)
         for link in links {
             endAutolinkAtChinesePunctuation(link)
             rebaseSiteAbsoluteURL(link)
         }
+        return rawHTML
     }
 
     /// Cuts an autolink (its text is its URL) at the first Chinese punctuation mark

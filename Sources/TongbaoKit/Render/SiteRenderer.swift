@@ -21,7 +21,7 @@ public struct SiteRenderer {
         guard !diagnostics.hasErrors else { return ([], diagnostics) }
         var renderer = SiteRenderer(model: model, asOf: asOf, templates: templates, contentRoot: contentRoot)
         renderer.addAssets(theme)
-        renderer.renderAll()
+        renderer.renderAll(diagnostics: &diagnostics)
         return (renderer.files, diagnostics)
     }
 
@@ -40,8 +40,8 @@ public struct SiteRenderer {
 
     // MARK: Plan
 
-    private mutating func renderAll() {
-        let bodies = renderBodies()
+    private mutating func renderAll(diagnostics: inout Diagnostics) {
+        let bodies = renderBodies(diagnostics: &diagnostics)
         renderHome()
         for notice in publication.notices { renderNotice(notice, body: bodies.notices[notice.source.slug] ?? "") }
         renderLists(section: "notices", heading: "通知公告", items: publication.notices.map { (noticeSummary($0), $0.date.year) })
@@ -63,11 +63,19 @@ public struct SiteRenderer {
         var pages: [String: String] = [:]
     }
 
-    private func renderBodies() -> Bodies {
+    private func renderBodies(diagnostics: inout Diagnostics) -> Bodies {
+        func render(_ source: DocumentSource) -> String {
+            let result = markdown.render(source.body)
+            for line in result.droppedHTMLLines {
+                diagnostics.warning(SourceLocation(file: source.file, line: source.bodyLine + line - 1, column: 1),
+                                    "正文中的 HTML 标签不会发布（已忽略）；请改用 Markdown，或在 site.yml 中设置 unsafe_html: true")
+            }
+            return result.html
+        }
         var bodies = Bodies()
-        for notice in publication.notices { bodies.notices[notice.source.slug] = markdown.html(notice.source.body) }
-        for bulletin in publication.bulletins { bodies.bulletins[bulletin.issue] = markdown.html(bulletin.source.body) }
-        for page in publication.pages { bodies.pages[page.source.slug] = markdown.html(page.source.body) }
+        for notice in publication.notices { bodies.notices[notice.source.slug] = render(notice.source) }
+        for bulletin in publication.bulletins { bodies.bulletins[bulletin.issue] = render(bulletin.source) }
+        for page in publication.pages { bodies.pages[page.source.slug] = render(page.source) }
         return bodies
     }
 
@@ -150,7 +158,7 @@ public struct SiteRenderer {
             ] as [String: Any]
         }
         emit("notice", path: SitePaths.notice(notice.source.slug), title: notice.source.title, section: "notices",
-             breadcrumbs: [("通知公告", "notices/")], description: DisplayText.plainText(fromHTML: body, limit: 120),
+             breadcrumbs: [("通知公告", "notices/")], description: description(notice.source, body),
              extra: ["notice": view], lastModified: notice.date)
     }
 
@@ -166,12 +174,12 @@ public struct SiteRenderer {
         ]
         emit("bulletin", path: SitePaths.bulletin(bulletin.issue), title: "\(bulletin.source.title)（第\(bulletin.issue)期）",
              section: "bulletins", breadcrumbs: [("工作简报", "bulletins/")],
-             description: DisplayText.plainText(fromHTML: body, limit: 120), extra: ["bulletin": view], lastModified: bulletin.date)
+             description: description(bulletin.source, body), extra: ["bulletin": view], lastModified: bulletin.date)
     }
 
     private mutating func renderPage(_ page: Page, body: String) {
         emit("page", path: SitePaths.page(page.source.slug), title: page.source.title, section: page.source.slug,
-             breadcrumbs: [], description: DisplayText.plainText(fromHTML: body, limit: 120),
+             breadcrumbs: [], description: description(page.source, body),
              extra: ["content": ["title": page.source.title, "body": body] as [String: Any]])
     }
 
@@ -223,6 +231,11 @@ public struct SiteRenderer {
     }
 
     // MARK: View data
+
+    /// `description` of the front matter, else the start of the body's text.
+    private func description(_ source: DocumentSource, _ body: String) -> String {
+        source.description ?? DisplayText.plainText(fromHTML: body, limit: 120)
+    }
 
     private func noticeSummary(_ notice: Notice) -> [String: Any] {
         [
