@@ -284,7 +284,8 @@ public struct SiteRenderer {
             "nav": navigation(current: section),
         ] as [String: Any]
         view["page"] = ["title": title, "url": absoluteURL(path), "path": url(path), "description": description] as [String: Any]
-        view["breadcrumbs"] = ([("首页", "")] + breadcrumbs).map { ["title": $0.0, "url": url($0.1)] }
+        // The home page is the root of the trail: it has none.
+        view["breadcrumbs"] = path.isEmpty ? [] : ([("首页", "")] + breadcrumbs).map { ["title": $0.0, "url": url($0.1)] }
         let html = templates.render(template, view)
         let file = path.hasSuffix(".html") ? path : "\(path)index.html"
         files.append(OutputFile(path: file, text: html))
