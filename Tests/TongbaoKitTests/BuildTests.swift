@@ -201,6 +201,6 @@ import Testing
                                               today: Day(year: 2026, month: 11, day: 29)!, write: false))
         #expect(report.succeeded)
         #expect(report.diagnostics.all.isEmpty, "\(report.lines)")
-        #expect(report.files > 50)
+        #expect(report.files > 20)
     }
 }

@@ -47,6 +47,17 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: site.root.appendingPathComponent("site/index.html").path))
     }
 
+    /// Two processes (each with its own hash seed) write the same bytes.
+    @Test func separateRunsWriteIdenticalSites() throws {
+        let site = try TemporarySite(copying: Paths.repository.appendingPathComponent("content"))
+        defer { site.remove() }
+        #expect(try CommandTests.run(["build", "--output", "a"], in: site.root).status == 0)
+        #expect(try CommandTests.run(["build", "--output", "b"], in: site.root).status == 0)
+        let a = TemporarySite.tree(site.root.appendingPathComponent("a"))
+        #expect(a.count > 20)
+        #expect(a == TemporarySite.tree(site.root.appendingPathComponent("b")))
+    }
+
     @Test func checkExitsOneOnErrorsAndPrintsLocatedDiagnostics() throws {
         let site = try TemporarySite(copying: BuildTests.mini)
         defer { site.remove() }
