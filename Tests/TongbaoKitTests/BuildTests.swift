@@ -12,7 +12,8 @@ import Testing
         defer { site.remove() }
         let report = site.build()
         #expect(report.succeeded, "\(report.lines)")
-        let produced = TemporarySite.tree(site.output)
+        // Theme assets are pinned by the content hash in their names, which the pages carry.
+        let produced = TemporarySite.tree(site.output).filter { !$0.key.hasPrefix("assets/") }
         let expectedFolder = Paths.fixtures.appendingPathComponent("mini/expected")
         if ProcessInfo.processInfo.environment["TONGBAO_UPDATE_GOLDEN"] == "1" {
             try? FileManager.default.removeItem(at: expectedFolder)

@@ -17,11 +17,9 @@ public struct SourceLocation: Hashable, Sendable, Comparable {
 
 /// One problem found in the inputs, printed as `path:line:column: error: message`.
 public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
-    public enum Severity: String, Sendable, Comparable {
+    public enum Severity: String, Sendable {
         case warning
         case error
-
-        public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs == .warning && rhs == .error }
     }
 
     public var severity: Severity
