@@ -1,5 +1,3 @@
-import Foundation
-
 /// Splits a Markdown document into its YAML front matter (between `---` lines)
 /// and its body.
 struct FrontMatter {
@@ -18,17 +16,36 @@ struct FrontMatter {
     }
 
     static func split(_ text: String) -> Result<FrontMatter, Problem> {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let first = lines.first, first.trimmingCharacters(in: .whitespaces) == "---" else {
-            return .failure(.missingOpening)
+        let utf8 = text.utf8
+        var lineStart = utf8.startIndex
+        var lineNumber = 1
+        var yamlStart: String.Index?
+        while lineStart < utf8.endIndex {
+            let lineEnd = utf8[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? utf8.endIndex
+            let next = lineEnd < utf8.endIndex ? utf8.index(after: lineEnd) : lineEnd
+            let line = utf8[lineStart..<lineEnd]
+            if let start = yamlStart {
+                if isFence(line, allowDots: true) {
+                    let yaml = String(text[start..<lineStart].dropLast())
+                    return .success(FrontMatter(yaml: yaml, yamlLineOffset: 1, body: String(text[next...]),
+                                                bodyLine: lineNumber + 1))
+                }
+            } else {
+                guard isFence(line, allowDots: false) else { return .failure(.missingOpening) }
+                yamlStart = next
+            }
+            lineStart = next
+            lineNumber += 1
         }
-        lines.removeFirst()
-        guard let close = lines.firstIndex(where: {
-            let trimmed = $0.trimmingCharacters(in: .whitespaces)
-            return trimmed == "---" || trimmed == "..."
-        }) else { return .failure(.unclosed) }
-        let yaml = lines[..<close].joined(separator: "\n")
-        let body = lines[(close + 1)...].joined(separator: "\n")
-        return .success(FrontMatter(yaml: yaml, yamlLineOffset: 1, body: body, bodyLine: close + 3))
+        return .failure(yamlStart == nil ? .missingOpening : .unclosed)
+    }
+
+    /// A line of `---` (or `...` to close), with spaces or tabs around it.
+    private static func isFence(_ line: Substring.UTF8View, allowDots: Bool) -> Bool {
+        let content = line.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }
+        guard content.count == 3, let mark = content.first, mark == UInt8(ascii: "-") || (allowDots && mark == UInt8(ascii: ".")) else {
+            return false
+        }
+        return content.allSatisfy { $0 == mark }
     }
 }

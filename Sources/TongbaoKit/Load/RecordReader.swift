@@ -51,7 +51,7 @@ struct RecordReader {
             error(key, "字段 \(key) 应当是一个值，而不是\(RecordReader.kindName(value))")
             return nil
         }
-        let text = scalar.string.trimmingCharacters(in: .whitespaces)
+        let text = scalar.string.trimmingSpaces
         if text.isEmpty {
             if required { error(key, "字段 \(key) 不能为空") }
             return nil
@@ -152,7 +152,7 @@ struct RecordReader {
                     diagnostics.error(source.location(of: item), "字段 \(key) 的每一项都应当是一个值，而不是\(RecordReader.kindName(item))")
                     continue
                 }
-                let text = scalar.string.trimmingCharacters(in: .whitespaces)
+                let text = scalar.string.trimmingSpaces
                 if text.isEmpty {
                     diagnostics.error(source.location(of: item), "字段 \(key) 中有空项")
                 } else {
