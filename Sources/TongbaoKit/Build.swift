@@ -47,6 +47,12 @@ public enum Builder {
             return report
         }
 
+        if let explicit = options.templates {
+            var isDirectory: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: explicit.path, isDirectory: &isDirectory) || !isDirectory.boolValue {
+                report.diagnostics.error(SourceLocation(file: explicit.path, line: 1, column: 1), "模板目录不存在：\(explicit.path)")
+            }
+        }
         let loaded = SiteLoader.load(content: content, displayRoot: options.contentDisplay, asOf: options.asOf, today: options.today)
         report.diagnostics.append(contentsOf: loaded.diagnostics)
         report.asOf = loaded.asOf

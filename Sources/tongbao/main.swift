@@ -11,6 +11,11 @@ struct Tongbao: ParsableCommand {
         discussion: """
         在站点文件夹（含 content/）中运行 `tongbao build`，生成的网站在 site/ 中，交给 nginx 等网页服务器即可。
         先用 `tongbao check` 检查台账和公文，不写任何文件。
+
+        示例：
+          tongbao check                     # 只检查
+          tongbao build                     # 生成 site/
+          tongbao build --as-of 2021-12-31  # 按指定的统计截止日期生成
         """,
         subcommands: [Build.self, Check.self],
         defaultSubcommand: Build.self

@@ -78,6 +78,14 @@ import Testing
         #expect(run.errors.contains("--as-of"))
     }
 
+    @Test func aMissingTemplatesFolderIsAnError() throws {
+        let site = try TemporarySite(copying: BuildTests.mini)
+        defer { site.remove() }
+        let run = try CommandTests.run(["check", "--templates", "no-such-theme"], in: site.root)
+        #expect(run.status == 1)
+        #expect(run.errors.contains("模板目录不存在"))
+    }
+
     @Test func helpHasAnExample() throws {
         let run = try CommandTests.run(["build", "--help"], in: FileManager.default.temporaryDirectory)
         #expect(run.status == 0)
