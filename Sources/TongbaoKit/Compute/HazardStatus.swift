@@ -25,6 +25,12 @@ public struct RectificationRate: Hashable, Sendable {
         self.rectified = rectified
     }
 
+    /// A ratio as a percentage with one decimal, without the sign: 0.9 → `90.0`.
+    public static func percent(_ ratio: Double) -> String {
+        let tenths = Int((ratio * 1000).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+
     /// nil when nothing was found.
     public var value: Double? { found == 0 ? nil : Double(rectified) / Double(found) }
 

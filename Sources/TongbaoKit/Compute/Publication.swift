@@ -7,6 +7,8 @@ public struct Publication: Sendable {
     public let bulletins: [Bulletin]
     /// By slug.
     public let pages: [Page]
+    /// Narratives of circulars that may be shown: not drafts, not dated after the as-of date.
+    public let circularNarratives: [ReportingPeriod: CircularNarrative]
 
     public init(_ model: SiteModel, asOf: Day) {
         self.asOf = asOf
@@ -22,5 +24,10 @@ public struct Publication: Sendable {
             .filter { !$0.source.draft && $0.date <= asOf }
             .sorted { $0.issue > $1.issue }
         pages = model.pages.filter { !$0.source.draft }.sorted { $0.source.slug < $1.source.slug }
+        var narratives: [ReportingPeriod: CircularNarrative] = [:]
+        for narrative in model.circularNarratives where !narrative.source.draft && (narrative.date.map { $0 <= asOf } ?? true) {
+            narratives[narrative.period] = narrative
+        }
+        circularNarratives = narratives
     }
 }

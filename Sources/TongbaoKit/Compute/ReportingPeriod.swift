@@ -36,6 +36,26 @@ public struct ReportingPeriod: Hashable, Sendable, Comparable {
         }
     }
 
+    /// The period named by `2021-06`, `2021-Q2` or `2021`; nil for anything else.
+    public static func parse(key: String) -> ReportingPeriod? {
+        let bytes = Array(key.utf8)
+        func digits(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= bytes.count, range.allSatisfy({ bytes[$0] >= 48 && bytes[$0] <= 57 }) else { return nil }
+            return range.reduce(0) { $0 * 10 + Int(bytes[$1] - 48) }
+        }
+        guard let year = digits(0..<4), year >= 1 else { return nil }
+        switch bytes.count {
+        case 4:
+            return .year(year)
+        case 7 where bytes[4] == UInt8(ascii: "-"):
+            if bytes[5] == UInt8(ascii: "Q"), let quarter = digits(6..<7), (1...4).contains(quarter) { return .quarter(year, quarter) }
+            if let month = digits(5..<7), (1...12).contains(month) { return .month(year, month) }
+            return nil
+        default:
+            return nil
+        }
+    }
+
     /// `2021年6月`, `2021年第二季度`, `2021年`.
     public var label: String {
         switch kind {

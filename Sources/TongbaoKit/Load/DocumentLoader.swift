@@ -1,6 +1,6 @@
 import Yams
 
-/// Loads the Markdown documents: `notices/`, `bulletins/` and `pages/`.
+/// Loads the Markdown documents: `notices/`, `bulletins/`, `pages/` and `circulars/`.
 struct DocumentLoader {
     let files: ContentFiles
     let settings: SiteSettings
@@ -9,6 +9,7 @@ struct DocumentLoader {
     static let pageFields = ["title", "slug", "draft", "description"]
     static let noticeFields = pageFields + ["date", "doc_no", "to", "cc", "attachments", "meeting"]
     static let bulletinFields = ["title", "date", "issue", "draft", "description"]
+    static let circularFields = ["title", "date", "doc_no", "to", "cc", "draft", "description"]
 
     /// URL segments a notice slug may not take: the list pages' own paths.
     static func isReservedListSegment(_ slug: String) -> Bool {
@@ -29,6 +30,9 @@ struct DocumentLoader {
         }
         for path in markdownFiles("pages") {
             if let page = loadPage(path) { model.pages.append(page) }
+        }
+        for path in markdownFiles("circulars") {
+            if let narrative = loadCircularNarrative(path) { model.circularNarratives.append(narrative) }
         }
         checkUniqueness(model)
     }
@@ -98,6 +102,32 @@ struct DocumentLoader {
         finish(&reader, known: DocumentLoader.pageFields)
         guard let title, let slug else { return nil }
         return Page(source: source(path, frontMatter, reader, slug: slug, title: title, draft: draft, description: description))
+    }
+
+    private mutating func loadCircularNarrative(_ path: String) -> CircularNarrative? {
+        guard let opened = open(path, label: "通报") else { return nil }
+        var reader = opened.reader
+        let stem = String(path.split(separator: "/").last ?? "").split(separator: ".").first.map(String.init) ?? ""
+        let period = ReportingPeriod.parse(key: stem)
+        if period == nil {
+            reader.error(at: SourceLocation(file: files.display(path), line: 1, column: 1),
+                         "通报文件名“\(stem)”无效：应为 YYYY-MM.md（月度通报）、YYYY-Qn.md（季度分析）或 YYYY.md（年度考核），如 2021-06.md")
+        }
+        let title = reader.string("title")
+        let date = reader.day("date")
+        let number = reader.integer("doc_no", in: 1...99999)
+        let to = reader.string("to")
+        let cc = (reader.stringList("cc") ?? []).map(\.0)
+        let draft = reader.bool("draft") ?? false
+        let description = reader.string("description")
+        finish(&reader, known: DocumentLoader.circularFields)
+        guard let period else { return nil }
+        let documentNumber = number.map {
+            DocumentNumber(prefix: settings.documentPrefix, year: (date ?? period.end).year, number: $0)
+        }
+        return CircularNarrative(
+            source: source(path, opened.frontMatter, reader, slug: period.key, title: title ?? "", draft: draft, description: description),
+            period: period, title: title, date: date, documentNumber: documentNumber, to: to, cc: cc)
     }
 
     // MARK: Parts
@@ -187,17 +217,27 @@ struct DocumentLoader {
     // MARK: Across documents
 
     private mutating func checkUniqueness(_ model: SiteModel) {
-        var numbers: [DocumentNumber: Notice] = [:]
+        // 发文字号 are shared by notices and circulars.
+        var numbers: [DocumentNumber: DocumentSource] = [:]
+        let numbered = model.notices.map { ($0.documentNumber, $0.source) } + model.circularNarratives.map { ($0.documentNumber, $0.source) }
+        for case let (number?, source) in numbered {
+            if let first = numbers[number] {
+                diagnostics.error(source.location(of: "doc_no"), "发文字号 \(number) 重复：已用于 \(first.file)")
+            } else {
+                numbers[number] = source
+            }
+        }
+        var periods: [ReportingPeriod: DocumentSource] = [:]
+        for narrative in model.circularNarratives {
+            if let first = periods[narrative.period] {
+                diagnostics.error(SourceLocation(file: narrative.source.file, line: 1, column: 1),
+                                  "\(narrative.period.label)的通报已有文件 \(first.file)")
+            } else {
+                periods[narrative.period] = narrative.source
+            }
+        }
         var slugs: [String: Notice] = [:]
         for notice in model.notices {
-            if let number = notice.documentNumber {
-                if let first = numbers[number] {
-                    diagnostics.error(notice.source.location(of: "doc_no"),
-                                      "发文字号 \(number) 重复：已用于 \(first.source.file)")
-                } else {
-                    numbers[number] = notice
-                }
-            }
             if let first = slugs[notice.source.slug] {
                 diagnostics.error(notice.source.location(of: notice.source.fieldLocations["slug"] == nil ? "title" : "slug"),
                                   "网址 notices/\(notice.source.slug)/ 重复：已用于 \(first.source.file)；请设置不同的 slug")

@@ -60,3 +60,18 @@ public struct Bulletin: Hashable, Sendable {
 public struct Page: Hashable, Sendable {
     public let source: DocumentSource
 }
+
+/// The office's own text for one circular (`content/circulars/2021-06.md`): its
+/// title, 发文字号, recipients and narrative (工作要求 …). The figures come from
+/// the ledgers; this file only adds words around them.
+public struct CircularNarrative: Hashable, Sendable {
+    public let source: DocumentSource
+    public let period: ReportingPeriod
+    /// nil to use the standard title.
+    public let title: String?
+    /// 成文日期; nil for the reference day.
+    public let date: Day?
+    public let documentNumber: DocumentNumber?
+    public let to: String?
+    public let cc: [String]
+}

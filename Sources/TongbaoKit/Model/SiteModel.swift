@@ -13,6 +13,8 @@ public struct SiteModel: Sendable {
     public var notices: [Notice] = []
     public var bulletins: [Bulletin] = []
     public var pages: [Page] = []
+    /// Narratives of circulars, by period.
+    public var circularNarratives: [CircularNarrative] = []
     /// Files under `static/`, `/`-separated paths relative to it, sorted.
     public var staticFiles: [String] = []
 

@@ -9,6 +9,9 @@ public enum SitePaths {
     public static func notice(_ slug: String) -> String { "notices/\(slug)/" }
     public static func bulletin(_ issue: Int) -> String { "bulletins/\(issue)/" }
     public static func page(_ slug: String) -> String { "\(slug)/" }
+    /// `circulars/2021-06/`, `circulars/2021-Q2/`, `circulars/2021/`
+    public static func circular(_ key: String) -> String { "circulars/\(key)/" }
+    public static func region(_ id: String) -> String { "regions/\(id)/" }
 
     /// Page `number` (1-based) of a list whose first page is at `base` (`notices/`).
     public static func listPage(_ base: String, _ number: Int) -> String {

@@ -5,13 +5,17 @@ enum Feed {
     /// The office's time zone: ledger and document dates are China Standard Time.
     static let zone = "+08:00"
 
-    static func atom(settings: SiteSettings, publication: Publication, bodies: SiteRenderer.Bodies) -> String {
-        struct Entry {
-            let title: String
-            let path: String
-            let date: Day
-            let html: String
-        }
+    struct Entry {
+        let title: String
+        let path: String
+        let date: Day
+        /// The body, for a summary of its start; or empty with `summary` given.
+        var html: String = ""
+        var summary: String?
+    }
+
+    /// - Parameter extra: more entries (circulars), already summarised.
+    static func atom(settings: SiteSettings, publication: Publication, bodies: SiteRenderer.Bodies, extra: [Entry] = []) -> String {
         // Summaries are made only for the entries the feed keeps.
         var entries = publication.notices.prefix(limit).map { notice in
             Entry(title: notice.source.title, path: SitePaths.notice(notice.source.slug), date: notice.date,
@@ -21,6 +25,7 @@ enum Feed {
             Entry(title: "\(bulletin.source.title)（第\(bulletin.issue)期）", path: SitePaths.bulletin(bulletin.issue), date: bulletin.date,
                   html: bodies.bulletins[bulletin.issue] ?? "")
         }
+        entries += extra.suffix(limit)
         entries.sort { ($0.date, $1.path) > ($1.date, $0.path) }
         entries = Array(entries.prefix(limit))
         let updated = entries.first?.date ?? publication.asOf
@@ -43,7 +48,7 @@ enum Feed {
                 <link href="\(link)"/>
                 <id>\(link)</id>
                 <updated>\(timestamp(entry.date))</updated>
-                <summary>\(XML.escape(DisplayText.plainText(fromHTML: entry.html, limit: 200)))</summary>
+                <summary>\(XML.escape(entry.summary ?? DisplayText.plainText(fromHTML: entry.html, limit: 200)))</summary>
               </entry>
 
             """

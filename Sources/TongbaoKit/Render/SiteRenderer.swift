@@ -10,9 +10,9 @@ public struct SiteRenderer {
     let markdown: MarkdownRenderer
     let contentRoot: URL
     /// `site.assets` of the view data: key → URL.
-    private var assetURLs: [String: String] = [:]
-    private var files: [OutputFile] = []
-    private var sitemap: [SitemapEntry] = []
+    var assetURLs: [String: String] = [:]
+    var files: [OutputFile] = []
+    var sitemap: [SitemapEntry] = []
 
     /// Renders the whole site; errors (a broken template) come back as diagnostics.
     public static func render(_ model: SiteModel, asOf: Day, theme: Theme, contentRoot: URL) -> (files: [OutputFile], diagnostics: Diagnostics) {
@@ -34,22 +34,31 @@ public struct SiteRenderer {
         self.contentRoot = contentRoot
     }
 
-    private var root: String { settings.rootPath }
-    private func url(_ path: String) -> String { root + path }
-    private func absoluteURL(_ path: String) -> String { settings.baseURL + path }
+    var root: String { settings.rootPath }
+    /// Circulars exist once any ledger record is dated on or before the as-of date.
+    var hasCirculars: Bool { CircularFigures.firstRecordDay(model, asOf: publication.asOf) != nil }
+    func url(_ path: String) -> String { root + path }
+    func absoluteURL(_ path: String) -> String { settings.baseURL + path }
 
     // MARK: Plan
 
-    private mutating func renderAll(diagnostics: inout Diagnostics) {
+    mutating func renderAll(diagnostics: inout Diagnostics) {
         let bodies = renderBodies(diagnostics: &diagnostics)
-        renderHome()
+        let circulars = computeCirculars()
+        renderHome(latestCircular: circulars.latestMonth)
+        renderCirculars(circulars, diagnostics: &diagnostics)
         for notice in publication.notices { renderNotice(notice, body: bodies.notices[notice.source.slug] ?? "") }
         renderLists(section: "notices", heading: "通知公告", items: publication.notices.map { (noticeSummary($0), $0.date.year) })
         for bulletin in publication.bulletins { renderBulletin(bulletin, body: bodies.bulletins[bulletin.issue] ?? "") }
         renderLists(section: "bulletins", heading: "工作简报", items: publication.bulletins.map { (bulletinSummary($0), $0.date.year) })
         for page in publication.pages { renderPage(page, body: bodies.pages[page.source.slug] ?? "") }
         renderNotFound()
-        files.append(OutputFile(path: "feed.xml", text: Feed.atom(settings: settings, publication: publication, bodies: bodies)))
+        let circularEntries = circulars.months.map { figures in
+            Feed.Entry(title: circularTitle(figures), path: SitePaths.circular(figures.period.key), date: figures.referenceDay,
+                       html: "", summary: "\(figures.period.label)事故、隐患排查治理、执法检查情况和各地排名（统计至\(figures.referenceDay.chinese)）")
+        }
+        files.append(OutputFile(path: "feed.xml", text: Feed.atom(settings: settings, publication: publication, bodies: bodies,
+                                                                 extra: circularEntries)))
         files.append(OutputFile(path: "sitemap.xml", text: Sitemap.xml(baseURL: settings.baseURL, entries: sitemap)))
         for path in model.staticFiles {
             files.append(OutputFile(path: path, content: .copy(contentRoot.appendingPathComponent("static/\(path)"))))
@@ -63,23 +72,25 @@ public struct SiteRenderer {
         var pages: [String: String] = [:]
     }
 
-    private func renderBodies(diagnostics: inout Diagnostics) -> Bodies {
-        func render(_ source: DocumentSource) -> String {
-            let result = markdown.render(source.body)
-            for line in result.droppedHTMLLines {
-                diagnostics.warning(SourceLocation(file: source.file, line: source.bodyLine + line - 1, column: 1),
-                                    "正文中的 HTML 标签不会发布（已忽略）；请改用 Markdown，或在 site.yml 中设置 unsafe_html: true")
-            }
-            return result.html
-        }
+    func renderBodies(diagnostics: inout Diagnostics) -> Bodies {
         var bodies = Bodies()
-        for notice in publication.notices { bodies.notices[notice.source.slug] = render(notice.source) }
-        for bulletin in publication.bulletins { bodies.bulletins[bulletin.issue] = render(bulletin.source) }
-        for page in publication.pages { bodies.pages[page.source.slug] = render(page.source) }
+        for notice in publication.notices { bodies.notices[notice.source.slug] = renderMarkdown(notice.source, diagnostics: &diagnostics) }
+        for bulletin in publication.bulletins { bodies.bulletins[bulletin.issue] = renderMarkdown(bulletin.source, diagnostics: &diagnostics) }
+        for page in publication.pages { bodies.pages[page.source.slug] = renderMarkdown(page.source, diagnostics: &diagnostics) }
         return bodies
     }
 
-    private mutating func addAssets(_ theme: Theme) {
+    /// A document's body as HTML; dropped raw HTML is a warning at its line.
+    func renderMarkdown(_ source: DocumentSource, diagnostics: inout Diagnostics) -> String {
+        let result = markdown.render(source.body)
+        for line in result.droppedHTMLLines {
+            diagnostics.warning(SourceLocation(file: source.file, line: source.bodyLine + line - 1, column: 1),
+                                "正文中的 HTML 标签不会发布（已忽略）；请改用 Markdown，或在 site.yml 中设置 unsafe_html: true")
+        }
+        return result.html
+    }
+
+    mutating func addAssets(_ theme: Theme) {
         for (name, file) in theme.assets {
             let hashed: String
             if let dot = name.lastIndex(of: "."), dot != name.startIndex {
@@ -95,7 +106,7 @@ public struct SiteRenderer {
 
     // MARK: Pages
 
-    private mutating func renderHome() {
+    mutating func renderHome(latestCircular: CircularFigures?) {
         let upcoming = publication.notices
             .compactMap { notice in notice.meeting.map { (notice, $0.start) } }
             .filter { $0.1.day >= publication.asOf }
@@ -106,13 +117,18 @@ public struct SiteRenderer {
             "meetings": upcoming.map { noticeSummary($0.0) },
         ]
         if model.hasLedgers {
-            view["figures"] = homeFigures(MonthFigures.compute(model, asOf: publication.asOf))
+            var figures = homeFigures(MonthFigures.compute(model, asOf: publication.asOf))
+            if let latestCircular {
+                figures["circular_title"] = circularTitle(latestCircular)
+                figures["circular_url"] = url(SitePaths.circular(latestCircular.period.key))
+            }
+            view["figures"] = figures
         }
         emit("home", path: "", title: settings.title, section: "", breadcrumbs: [],
              description: "\(settings.issuer)发布的通知公告、工作简报和安全生产统计数据", extra: view)
     }
 
-    private func homeFigures(_ figures: MonthFigures) -> [String: Any] {
+    func homeFigures(_ figures: MonthFigures) -> [String: Any] {
         func item(_ label: String, _ value: String, _ unit: String) -> [String: Any] {
             ["label": label, "value": value, "unit": unit]
         }
@@ -132,7 +148,7 @@ public struct SiteRenderer {
         ]
     }
 
-    private mutating func renderNotice(_ notice: Notice, body: String) {
+    mutating func renderNotice(_ notice: Notice, body: String) {
         var view: [String: Any] = [
             "title": notice.source.title,
             "doc_no": notice.documentNumber?.description ?? "",
@@ -162,7 +178,7 @@ public struct SiteRenderer {
              extra: ["notice": view], lastModified: notice.date)
     }
 
-    private mutating func renderBulletin(_ bulletin: Bulletin, body: String) {
+    mutating func renderBulletin(_ bulletin: Bulletin, body: String) {
         let view: [String: Any] = [
             "title": bulletin.source.title,
             "issue": bulletin.issue,
@@ -177,18 +193,18 @@ public struct SiteRenderer {
              description: description(bulletin.source, body), extra: ["bulletin": view], lastModified: bulletin.date)
     }
 
-    private mutating func renderPage(_ page: Page, body: String) {
+    mutating func renderPage(_ page: Page, body: String) {
         emit("page", path: SitePaths.page(page.source.slug), title: page.source.title, section: page.source.slug,
              breadcrumbs: [], description: description(page.source, body),
              extra: ["content": ["title": page.source.title, "body": body] as [String: Any]])
     }
 
-    private mutating func renderNotFound() {
+    mutating func renderNotFound() {
         emit("404", path: "404.html", title: "页面不存在", section: nil, breadcrumbs: [], description: "页面不存在", extra: [:])
     }
 
     /// The list of a section, paginated, and one paginated archive per year.
-    private mutating func renderLists(section: String, heading: String, items: [([String: Any], Int)]) {
+    mutating func renderLists(section: String, heading: String, items: [([String: Any], Int)]) {
         let base = "\(section)/"
         let years = Array(Set(items.map(\.1))).sorted(by: >)
         func yearLinks(current: Int?) -> [[String: Any]] {
@@ -205,7 +221,7 @@ public struct SiteRenderer {
         }
     }
 
-    private mutating func renderPaginated(section: String, base: String, heading: String, items: [[String: Any]],
+    mutating func renderPaginated(section: String, base: String, heading: String, items: [[String: Any]],
                                           years: [[String: Any]], breadcrumbs: [(String, String)]) {
         let size = settings.pageSize
         let total = max(1, (items.count + size - 1) / size)
@@ -233,11 +249,11 @@ public struct SiteRenderer {
     // MARK: View data
 
     /// `description` of the front matter, else the start of the body's text.
-    private func description(_ source: DocumentSource, _ body: String) -> String {
+    func description(_ source: DocumentSource, _ body: String) -> String {
         source.description ?? DisplayText.plainText(fromHTML: body, limit: 120)
     }
 
-    private func noticeSummary(_ notice: Notice) -> [String: Any] {
+    func noticeSummary(_ notice: Notice) -> [String: Any] {
         [
             "title": notice.source.title,
             "url": url(SitePaths.notice(notice.source.slug)),
@@ -250,7 +266,7 @@ public struct SiteRenderer {
         ]
     }
 
-    private func bulletinSummary(_ bulletin: Bulletin) -> [String: Any] {
+    func bulletinSummary(_ bulletin: Bulletin) -> [String: Any] {
         [
             "title": bulletin.source.title,
             "url": url(SitePaths.bulletin(bulletin.issue)),
@@ -263,14 +279,15 @@ public struct SiteRenderer {
         ]
     }
 
-    private func navigation(current section: String?) -> [[String: Any]] {
+    func navigation(current section: String?) -> [[String: Any]] {
         var items: [(String, String, String)] = [("首页", "", ""), ("通知公告", "notices/", "notices"), ("工作简报", "bulletins/", "bulletins")]
+        if hasCirculars { items.append(("月度通报", "circulars/", "circulars")) }
         items += publication.pages.map { ($0.source.title, SitePaths.page($0.source.slug), $0.source.slug) }
         return items.map { title, path, key in ["title": title, "url": url(path), "current": key == section] }
     }
 
     /// Renders one page through `template` and plans its file; HTML pages go into the sitemap.
-    private mutating func emit(_ template: String, path: String, title: String, section: String?, breadcrumbs: [(String, String)],
+    mutating func emit(_ template: String, path: String, title: String, section: String?, breadcrumbs: [(String, String)],
                                description: String, extra: [String: Any], lastModified: Day? = nil) {
         var view = extra
         view["site"] = [
