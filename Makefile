@@ -7,10 +7,11 @@ SWIFT ?= swift
 site: release
 	.build/release/tongbao build
 
-## Run the test suite.
+## Run the test suite: the Swift tests, then the independent circular oracle (Tests/Oracle).
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	Tests/Oracle/run.sh .build/debug/tongbao
 
 deps:
 	scripts/install-deps

@@ -42,10 +42,25 @@ public enum Builder {
         let content = options.content.standardizedFileURL
         let templatesDirectory = (options.templates ?? content.deletingLastPathComponent().appendingPathComponent("templates"))
             .standardizedFileURL
-        if options.write, let problem = outputProblem(options.output.standardizedFileURL, content: content, templates: templatesDirectory) {
-            report.diagnostics.error(SourceLocation(file: options.output.path, line: 1, column: 1), problem)
-            return report
+        var lock: OutputLock?
+        if options.write {
+            let outputLocation = SourceLocation(file: options.output.path, line: 1, column: 1)
+            if let problem = outputProblem(options.output.standardizedFileURL, content: content, templates: templatesDirectory) {
+                report.diagnostics.error(outputLocation, problem)
+                return report
+            }
+            do {
+                lock = try OutputLock(output: options.output)
+            } catch {
+                report.diagnostics.error(outputLocation, error.description)
+                return report
+            }
+            if lock == nil {
+                report.diagnostics.error(outputLocation, "另一个 tongbao 正在生成 \(options.output.path)，请等它结束后再试")
+                return report
+            }
         }
+        defer { withExtendedLifetime(lock) {} }
 
         if let explicit = options.templates {
             var isDirectory: ObjCBool = false
@@ -90,6 +105,15 @@ public enum Builder {
         let path = output.resolvingSymlinksInPath().path
         let home = FileManager.default.homeDirectoryForCurrentUser.resolvingSymlinksInPath().path
         if path == "/" || path == home { return "输出目录不能是 \(path)：构建会替换整个输出目录" }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if !isDirectory.boolValue { return "输出路径 \(path) 是一个文件，不是目录" }
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            if !entries.isEmpty && !entries.contains(Publisher.marker) {
+                return "输出目录 \(path) 已有其他文件，且不是 tongbao 生成的网站（没有 \(Publisher.marker) 标记）；"
+                    + "构建会替换整个输出目录，为免误删，请换一个新目录或先清空它"
+            }
+        }
         for (folder, name) in [(content, "内容目录"), (templates, "模板目录")] {
             let other = folder.resolvingSymlinksInPath().path
             if path == other || path.hasPrefix(other + "/") || other.hasPrefix(path + "/") {

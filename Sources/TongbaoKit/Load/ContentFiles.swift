@@ -35,6 +35,17 @@ struct ContentFiles {
         return attributes?[.type] as? FileAttributeType == .typeRegular
     }
 
+    /// Why a path cannot be an attachment (missing, a folder, outside the content folder), or nil.
+    func attachmentProblem(_ relativePath: String) -> String? {
+        let url = root.appendingPathComponent(relativePath)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { return "文件不存在" }
+        if isDirectory.boolValue { return "是一个文件夹，不是文件" }
+        let target = url.resolvingSymlinksInPath().path
+        let base = root.resolvingSymlinksInPath().path
+        return target.hasPrefix(base + "/") ? nil : "指向内容目录之外，不会发布"
+    }
+
     /// Names in a folder (not recursive, hidden files left out), sorted; empty when it does not exist.
     func list(_ relativeDirectory: String) -> [String] {
         let url = relativeDirectory.isEmpty ? root : root.appendingPathComponent(relativeDirectory)
@@ -48,6 +59,8 @@ struct ContentFiles {
     func listRecursively(_ relativeDirectory: String, diagnostics: inout Diagnostics) -> [String] {
         var result: [String] = []
         var pending = [""]
+        // Real paths of the folders walked, so that a link back up the tree is walked once.
+        var visited: Set<String> = [root.appendingPathComponent(relativeDirectory).resolvingSymlinksInPath().path]
         while let current = pending.popLast() {
             let folder = [relativeDirectory, current].filter { !$0.isEmpty }.joined(separator: "/")
             for name in list(folder) {
@@ -63,6 +76,10 @@ struct ContentFiles {
                     }
                 }
                 if isDirectory(full) {
+                    guard visited.insert(url.resolvingSymlinksInPath().path).inserted else {
+                        diagnostics.warning(SourceLocation(file: display(full), line: 1, column: 1), "符号链接指向已包含的文件夹（循环），已跳过")
+                        continue
+                    }
                     pending.append(relative)
                 } else if isRegularFile(full) || FileManager.default.fileExists(atPath: url.path) {
                     result.append(relative)

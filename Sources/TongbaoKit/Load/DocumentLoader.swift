@@ -16,6 +16,14 @@ struct DocumentLoader {
         slug == "page" || (slug.count == 4 && slug.allSatisfy(\.isASCII) && slug.allSatisfy(\.isNumber))
     }
 
+    /// Recipients as written, without the closing punctuation the templates add
+    /// themselves (主送 ends in “：”, 抄送 in “。”).
+    static func recipients(_ text: String) -> String {
+        var result = text
+        while let last = result.last, "：:。；;，,".contains(last) { result.removeLast() }
+        return result.trimmingSpaces
+    }
+
     init(files: ContentFiles, settings: SiteSettings) {
         self.files = files
         self.settings = settings
@@ -37,8 +45,17 @@ struct DocumentLoader {
         checkUniqueness(model)
     }
 
-    private func markdownFiles(_ folder: String) -> [String] {
-        files.list(folder).filter { $0.hasSuffix(".md") || $0.hasSuffix(".markdown") }.map { "\(folder)/\($0)" }
+    private mutating func markdownFiles(_ folder: String) -> [String] {
+        var result: [String] = []
+        for name in files.list(folder) {
+            if name.hasSuffix(".md") || name.hasSuffix(".markdown") {
+                result.append("\(folder)/\(name)")
+            } else {
+                diagnostics.warning(SourceLocation(file: files.display("\(folder)/\(name)"), line: 1, column: 1),
+                                    "\(folder)/ 中只读取 .md 文件，“\(name)”已忽略")
+            }
+        }
+        return result
     }
 
     // MARK: Kinds
@@ -50,8 +67,8 @@ struct DocumentLoader {
         let title = reader.string("title", required: true)
         let date = reader.day("date", required: true)
         let number = reader.integer("doc_no", in: 1...99999)
-        let to = reader.string("to")
-        let cc = (reader.stringList("cc") ?? []).map(\.0)
+        let to = reader.string("to").map(DocumentLoader.recipients)
+        let cc = (reader.stringList("cc") ?? []).map { DocumentLoader.recipients($0.0) }
         let attachments = loadAttachments(&reader)
         var meeting: Meeting?
         if var meetingReader = reader.nested("meeting", label: "会议信息") {
@@ -116,8 +133,8 @@ struct DocumentLoader {
         let title = reader.string("title")
         let date = reader.day("date")
         let number = reader.integer("doc_no", in: 1...99999)
-        let to = reader.string("to")
-        let cc = (reader.stringList("cc") ?? []).map(\.0)
+        let to = reader.string("to").map(DocumentLoader.recipients)
+        let cc = (reader.stringList("cc") ?? []).map { DocumentLoader.recipients($0.0) }
         let draft = reader.bool("draft") ?? false
         let description = reader.string("description")
         finish(&reader, known: DocumentLoader.circularFields)
@@ -189,8 +206,9 @@ struct DocumentLoader {
                 if !Slug.isSafeRelativePath(file) {
                     itemReader.error("file", "附件路径“\(file)”应是 static/ 下的相对路径，不能以 / 开头或包含 ..")
                     valid = false
-                } else if !files.isRegularFile("static/\(file)") {
-                    itemReader.error("file", "附件文件不存在：\(files.display("static/\(file)"))")
+                } else if let problem = files.attachmentProblem("static/\(file)") {
+                    let hint = file.hasPrefix("static/") && files.attachmentProblem(file) == nil ? "（路径从 static/ 之下写起，应为“\(file.dropFirst(7))”）" : ""
+                    itemReader.error("file", "附件\(problem)：\(files.display("static/\(file)"))\(hint)")
                     valid = false
                 }
             }
@@ -205,6 +223,8 @@ struct DocumentLoader {
                         slug: String, title: String, draft: Bool, description: String?) -> DocumentSource {
         var fieldLocations: [String: SourceLocation] = [:]
         for key in reader.keys { fieldLocations[key] = reader.location(of: key) }
+        // A title written over several YAML lines is one line on the page.
+        let title = title.split(whereSeparator: \.isNewline).map { $0.trimmingSpaces }.joined(separator: " ")
         return DocumentSource(file: files.display(path), slug: slug, title: title, draft: draft, description: description,
                        body: frontMatter.body, bodyLine: frontMatter.bodyLine, fieldLocations: fieldLocations)
     }
@@ -246,6 +266,11 @@ struct DocumentLoader {
             }
         }
         var issues: [Int: Bulletin] = [:]
+        let bulletinYears = Set(model.bulletins.map(\.date.year))
+        for bulletin in model.bulletins where bulletinYears.contains(bulletin.issue) {
+            diagnostics.error(bulletin.source.location(of: "issue"),
+                              "期号 \(bulletin.issue) 与简报的年度归档地址 bulletins/\(bulletin.issue)/ 冲突，请核对期号")
+        }
         for bulletin in model.bulletins {
             if let first = issues[bulletin.issue] {
                 diagnostics.error(bulletin.source.location(of: "issue"),

@@ -244,9 +244,14 @@ struct LedgerLoader {
             sources.append("data/\(name)")
         }
         if files.isDirectory("data/\(kind)") {
-            sources += files.list("data/\(kind)")
-                .filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }
-                .map { "data/\(kind)/\($0)" }
+            for name in files.list("data/\(kind)") {
+                if (name.hasSuffix(".yml") || name.hasSuffix(".yaml")) && files.isRegularFile("data/\(kind)/\(name)") {
+                    sources.append("data/\(kind)/\(name)")
+                } else {
+                    diagnostics.warning(SourceLocation(file: files.display("data/\(kind)/\(name)"), line: 1, column: 1),
+                                        "data/\(kind)/ 中只读取 .yml 文件（不含子文件夹），“\(name)”已忽略")
+                }
+            }
         }
         var result: [Row] = []
         var firstSeen: [String: SourceLocation] = [:]
@@ -292,8 +297,11 @@ struct LedgerLoader {
     }
 
     private func warnIfAfterAsOf(_ day: Day, _ key: String, _ reader: inout RecordReader) {
-        if day > asOf {
-            reader.warning(key, "日期 \(day) 晚于统计截止日期 \(asOf)，该记录在此日期之前不计入统计")
+        guard day > asOf else { return }
+        if key == "rectified" {
+            reader.warning(key, "整改完成日期 \(day) 晚于统计截止日期 \(asOf)：截至该日仍按未整改统计")
+        } else {
+            reader.warning(key, "日期 \(day) 晚于统计截止日期 \(asOf)，该记录不计入统计")
         }
     }
 
@@ -316,6 +324,8 @@ struct LedgerLoader {
         switch problem {
         case .length(let count):
             return "统一社会信用代码“\(code)”应为 18 位，现为 \(count) 位"
+        case .character(let character) where character.isLowercase:
+            return "统一社会信用代码“\(code)”中的字母须大写（“\(character)”应为“\(character.uppercased())”）"
         case .character(let character):
             return "统一社会信用代码“\(code)”含有不允许的字符“\(character)”（不使用 I、O、S、V、Z）"
         case .checkCharacter(let expected):

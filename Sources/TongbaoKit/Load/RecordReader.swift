@@ -23,6 +23,10 @@ struct RecordReader {
         self.label = label
         for (key, value) in mapping {
             let name = key.string ?? ""
+            if name == "<<" {
+                diagnostics.error(source.location(of: key), "不支持 YAML 合并键“<<”：请把字段逐条写出")
+                continue
+            }
             if pairs[name] == nil { keyOrder.append(name) }
             pairs[name] = (key, value)
         }

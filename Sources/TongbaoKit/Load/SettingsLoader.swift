@@ -21,11 +21,14 @@ enum SettingsLoader {
         let prefix = reader.string("doc_prefix", required: true)
         var baseURL = reader.string("base_url", required: true)
         if let url = baseURL {
-            if isAbsoluteURL(url) {
-                if !url.hasSuffix("/") { baseURL = url + "/" }
-            } else {
+            if !isAbsoluteURL(url) {
                 reader.error("base_url", "base_url 应为以 http:// 或 https:// 开头的完整网址，如 https://anwei.example.gov.cn/，现为“\(url)”")
                 baseURL = nil
+            } else if url.contains(where: { $0 == "?" || $0 == "#" || $0.isWhitespace }) {
+                reader.error("base_url", "base_url 不能含有 ?、# 或空格，现为“\(url)”")
+                baseURL = nil
+            } else if !url.hasSuffix("/") {
+                baseURL = url + "/"
             }
         }
         let asOf = reader.day("as_of")
@@ -34,8 +37,9 @@ enum SettingsLoader {
         let pageSize = reader.integer("page_size", in: 1...1000) ?? 20
         reader.warnAboutUnknownFields(known: fields)
         diagnostics.append(contentsOf: reader.diagnostics)
-        guard let title, let issuer, let prefix, let baseURL else { return nil }
-        return SiteSettings(title: title, issuer: issuer, documentPrefix: prefix, baseURL: baseURL, asOf: asOf,
+        // A field in error has been reported; stand-ins let the rest of the site be checked in the same run.
+        return SiteSettings(title: title ?? "", issuer: issuer ?? "", documentPrefix: prefix ?? "",
+                            baseURL: baseURL ?? "https://invalid.example/", asOf: asOf,
                             rectificationBar: bar, unsafeHTML: unsafe, pageSize: pageSize)
     }
 

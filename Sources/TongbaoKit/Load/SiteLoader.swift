@@ -20,12 +20,15 @@ public enum SiteLoader {
         var diagnostics = Diagnostics()
         let files = ContentFiles(root: content, displayRoot: displayRoot)
         guard files.isDirectory("") else {
-            diagnostics.error(SourceLocation(file: displayRoot, line: 1, column: 1), "内容目录不存在：\(content.path)")
+            let exists = FileManager.default.fileExists(atPath: content.path)
+            diagnostics.error(SourceLocation(file: displayRoot, line: 1, column: 1),
+                              exists ? "\(content.path) 是文件，不是内容目录：--content 应指向含有 site.yml 的目录" : "内容目录不存在：\(content.path)")
             return Result(model: nil, diagnostics: diagnostics, asOf: override ?? today)
         }
         guard let settings = SettingsLoader.load(files, diagnostics: &diagnostics) else {
             return Result(model: nil, diagnostics: diagnostics, asOf: override ?? today)
         }
+        warnAboutUnknownEntries(files, diagnostics: &diagnostics)
         let asOf = override ?? settings.asOf ?? today
         var model = SiteModel(settings: settings)
 
@@ -41,5 +44,17 @@ public enum SiteLoader {
             model.staticFiles = files.listRecursively("static", diagnostics: &diagnostics)
         }
         return Result(model: diagnostics.hasErrors ? nil : model, diagnostics: diagnostics, asOf: asOf)
+    }
+
+    /// What the content folder may hold at its top level.
+    static let knownEntries = ["site.yml", "data", "notices", "bulletins", "circulars", "exposures", "pages", "static"]
+
+    /// Files and folders the build would skip without a word: a typo'd `notice/` among them.
+    static func warnAboutUnknownEntries(_ files: ContentFiles, diagnostics: inout Diagnostics) {
+        for name in files.list("") where !knownEntries.contains(name) {
+            let hint = Suggestion.hint(for: name, in: knownEntries)
+            diagnostics.warning(SourceLocation(file: files.display(name), line: 1, column: 1),
+                                "内容目录中的“\(name)”不会被读取，已忽略\(hint)；可用的有：\(knownEntries.joined(separator: "、"))")
+        }
     }
 }

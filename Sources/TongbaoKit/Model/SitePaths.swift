@@ -17,4 +17,21 @@ public enum SitePaths {
     public static func listPage(_ base: String, _ number: Int) -> String {
         number <= 1 ? base : "\(base)page/\(number)/"
     }
+
+    /// A `/`-separated file path as a URL path: every byte outside the
+    /// unreserved set (letters, digits, `-._~`) percent-encoded, `/` kept.
+    public static func encoded(_ path: String) -> String {
+        var result = ""
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                result += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return result
+    }
 }

@@ -13,6 +13,11 @@ public enum Publisher {
         public let description: String
     }
 
+    /// A file in every output folder saying tongbao wrote it, so that a later
+    /// build replaces only folders it made.
+    public static let marker = ".tongbao"
+    static let markerText = "此目录由 tongbao 生成，每次构建会整体替换。\n"
+
     public static func publish(_ files: [OutputFile], to output: URL) throws(Failure) -> Report {
         let manager = FileManager.default
         let output = output.standardizedFileURL
@@ -31,6 +36,7 @@ public enum Publisher {
         var created: Set<String> = [""]
         var bytes = 0
         do {
+            try write(Data(markerText.utf8), to: staging.appendingPathComponent(marker).path)
             for file in files {
                 let destination = staging.appendingPathComponent(file.path)
                 let folder = (file.path as NSString).deletingLastPathComponent

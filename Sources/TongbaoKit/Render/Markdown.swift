@@ -24,8 +24,14 @@ public struct MarkdownRenderer: Sendable {
 
     public func html(_ markdown: String) -> String { render(markdown).html }
 
-    /// The HTML, and the lines (1-based, in `markdown`) of raw HTML that was dropped.
-    public func render(_ markdown: String) -> (html: String, droppedHTMLLines: [Int]) {
+    /// A place in the Markdown text, 1-based.
+    public struct Position: Hashable, Sendable {
+        public let line: Int
+        public let column: Int
+    }
+
+    /// The HTML, and where raw HTML was dropped (comments left out: dropping them loses nothing).
+    public func render(_ markdown: String) -> (html: String, droppedHTML: [Position]) {
         MarkdownRenderer.lock.lock()
         defer { MarkdownRenderer.lock.unlock() }
         if !MarkdownRenderer.registered {
@@ -67,10 +73,10 @@ public struct MarkdownRenderer: Sendable {
         }
     }
 
-    /// Fixes links; returns the lines of raw HTML that safe mode drops.
-    private func adjustLinks(in document: OpaquePointer) -> [Int] {
+    /// Fixes links; returns where safe mode drops raw HTML.
+    private func adjustLinks(in document: OpaquePointer) -> [Position] {
         var links: [OpaquePointer] = []
-        var rawHTML: [Int] = []
+        var rawHTML: [Position] = []
         guard let iterator = cmark_iter_new(document) else { return [] }
         while true {
             let event = cmark_iter_next(iterator)
@@ -78,8 +84,9 @@ public struct MarkdownRenderer: Sendable {
             guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
             let type = cmark_node_get_type(node)
             if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE { links.append(node) }
-            if !unsafeHTML && (type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE) {
-                rawHTML.append(Int(cmark_node_get_start_line(node)))
+            if !unsafeHTML && (type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE),
+               let literal = cmark_node_get_literal(node), !String(cString: literal).hasPrefix("<!--") {
+                rawHTML.append(Position(line: Int(cmark_node_get_start_line(node)), column: Int(cmark_node_get_start_column(node))))
             }
         }
         cmark_iter_free(iterator)

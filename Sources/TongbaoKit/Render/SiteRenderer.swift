@@ -83,8 +83,15 @@ public struct SiteRenderer {
     /// A document's body as HTML; dropped raw HTML is a warning at its line.
     func renderMarkdown(_ source: DocumentSource, diagnostics: inout Diagnostics) -> String {
         let result = markdown.render(source.body)
-        for line in result.droppedHTMLLines {
-            diagnostics.warning(SourceLocation(file: source.file, line: source.bodyLine + line - 1, column: 1),
+        let lines = result.droppedHTML.isEmpty ? [] : source.body.split(separator: "\n", omittingEmptySubsequences: false)
+        for position in result.droppedHTML {
+            // cmark counts columns in bytes; diagnostics count characters.
+            var column = position.column
+            if position.line - 1 < lines.count {
+                let line = lines[position.line - 1].utf8
+                column = String(decoding: line.prefix(max(0, position.column - 1)), as: UTF8.self).count + 1
+            }
+            diagnostics.warning(SourceLocation(file: source.file, line: source.bodyLine + position.line - 1, column: column),
                                 "正文中的 HTML 标签不会发布（已忽略）；请改用 Markdown，或在 site.yml 中设置 unsafe_html: true")
         }
         return result.html
@@ -162,7 +169,7 @@ public struct SiteRenderer {
             "has_attachments": !notice.attachments.isEmpty,
             "attachments": notice.attachments.enumerated().map { index, attachment -> [String: Any] in
                 let ext = attachment.file.split(separator: ".").last.map { String($0).uppercased() } ?? ""
-                return ["number": index + 1, "name": attachment.name, "url": url(attachment.file), "extension": ext]
+                return ["number": index + 1, "name": attachment.name, "url": url(SitePaths.encoded(attachment.file)), "extension": ext]
             },
         ]
         if let meeting = notice.meeting {
