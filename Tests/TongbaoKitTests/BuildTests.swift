@@ -104,8 +104,9 @@ import Testing
         let report = site.build()
         #expect(!report.succeeded)
         #expect(TemporarySite.tree(site.output) == before)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.root.path).filter { $0.hasPrefix(".") }
-        #expect(leftovers.isEmpty)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.root.path)
+            .filter { $0.hasPrefix(".") && !$0.hasSuffix(".lock") }
+        #expect(leftovers.isEmpty) // no staging or retired folder
     }
 
     @Test func aBrokenTemplateIsAnErrorWithItsLine() throws {
@@ -203,5 +204,68 @@ import Testing
         #expect(report.succeeded)
         #expect(report.diagnostics.all.isEmpty, "\(report.lines)")
         #expect(report.files > 20)
+    }
+
+    @Test func aSecondBuildOfTheSameOutputIsRefused() throws {
+        let site = try TemporarySite(copying: BuildTests.mini)
+        defer { site.remove() }
+        let lock = try #require(try OutputLock(output: site.output))
+        let report = site.build()
+        #expect(report.lines.contains { $0.contains("另一个 tongbao 正在生成") })
+        #expect(!FileManager.default.fileExists(atPath: site.output.path))
+        withExtendedLifetime(lock) {}
+    }
+
+    @Test func aFolderTongbaoDidNotWriteIsNotReplaced() throws {
+        let site = try TemporarySite(copying: BuildTests.mini)
+        defer { site.remove() }
+        let victim = site.root.appendingPathComponent("documents")
+        try FileManager.default.createDirectory(at: victim, withIntermediateDirectories: true)
+        try Data("论文".utf8).write(to: victim.appendingPathComponent("thesis.txt"))
+        let report = site.build(output: victim)
+        #expect(report.lines.contains { $0.contains("不是 tongbao 生成的网站") })
+        #expect(FileManager.default.fileExists(atPath: victim.appendingPathComponent("thesis.txt").path))
+        let file = site.root.appendingPathComponent("afile")
+        try Data("x".utf8).write(to: file)
+        #expect(site.build(output: file).lines.contains { $0.contains("是一个文件，不是目录") })
+        // An empty folder and an earlier output are fine.
+        let empty = site.root.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        #expect(site.build(output: empty).succeeded)
+        #expect(site.build(output: empty).succeeded)
+        #expect(FileManager.default.fileExists(atPath: empty.appendingPathComponent(Publisher.marker).path))
+    }
+
+    @Test func attachmentURLsArePercentEncoded() throws {
+        let site = try TemporarySite([
+            "static/files/方案 #1.pdf": "%PDF",
+            "notices/2021-06-01-a.md": "---\ntitle: 甲\ndate: 2021-06-01\nattachments:\n  - file: \"files/方案 #1.pdf\"\n    name: 方案\n---\n",
+        ])
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        #expect(site.text("notices/a/index.html").contains("href=\"/files/%E6%96%B9%E6%A1%88%20%231.pdf\""))
+        #expect(FileManager.default.fileExists(atPath: site.output.appendingPathComponent("files/方案 #1.pdf").path))
+    }
+
+    @Test func aSymlinkLoopInStaticIsWalkedOnce() throws {
+        let site = try TemporarySite(["static/files/a.pdf": "%PDF"])
+        defer { site.remove() }
+        try FileManager.default.createSymbolicLink(atPath: site.content.appendingPathComponent("static/loop").path, withDestinationPath: ".")
+        let report = site.build()
+        #expect(report.succeeded)
+        #expect(report.diagnostics.warnings.count == 1, "\(report.lines)")
+        #expect(!FileManager.default.fileExists(atPath: site.output.appendingPathComponent("loop/loop").path))
+    }
+
+    @Test func recipientsLoseTheirClosingPunctuation() throws {
+        let site = try TemporarySite([
+            "notices/2021-06-01-a.md": "---\ntitle: |\n  关于开展\n  检查的通知\ndate: 2021-06-01\nto: 各乡镇人民政府，县直有关单位：\ncc: [县委办公室。]\n---\n",
+        ])
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        let html = site.text("notices/a/index.html")
+        #expect(html.contains("县直有关单位：</p>") && !html.contains("：："))
+        #expect(html.contains("抄送：县委办公室。") && !html.contains("。。"))
+        #expect(html.contains("<title>关于开展 检查的通知 - "))
     }
 }

@@ -276,4 +276,73 @@ import Testing
         expectDiagnostic(report, "data/inspections.yml:2:1: error:", "Tab")
         #expect(!report.lines.contains { $0.contains("mapping values") || $0.contains("while ") })
     }
+
+    @Test func settingsErrorsDoNotHideOtherErrors() throws {
+        let report = try check([
+            "site.yml": "title: 测试\nissuer: 测试\ndoc_prefix: 安委办\nbase_url: https://x.example/a?b=1\n",
+            "data/regions.yml": "- id: chengguan\n  name: 城关镇\n  kind: 村\n",
+        ])
+        expectDiagnostic(report, "site.yml:4:11: error:", "不能含有 ?、# 或空格")
+        expectDiagnostic(report, "data/regions.yml:3:9: error:", "“村”无效")
+    }
+
+    @Test func mergeKeysAreRefusedPlainly() throws {
+        let report = try check(["data/departments.yml": "- &base\n  id: yingji\n  name: 应急局\n- <<: *base\n  id: jiaotong\n"])
+        expectDiagnostic(report, "data/departments.yml:4:3: error:", "不支持 YAML 合并键")
+    }
+
+    @Test func bulletinIssueMayNotEqualAnArchiveYear() throws {
+        let report = try check(["bulletins/a.md": "---\ntitle: 简报\ndate: 2021-06-01\nissue: 2021\n---\n"])
+        expectDiagnostic(report, "bulletins/a.md:4:8: error:", "期号 2021 与简报的年度归档地址")
+    }
+
+    @Test func filesTheBuildWouldSkipAreWarned() throws {
+        let report = try check([
+            "notice/2021-06-01-a.md": "---\ntitle: 甲\ndate: 2021-06-01\n---\n",
+            "notices/readme.txt": "说明",
+            "data/hazards/sub/a.yml": "[]",
+            "data/accident.yml": "[]",
+        ])
+        #expect(report.succeeded)
+        expectDiagnostic(report, "notice:1:1: warning:", "不会被读取", "是否应为“notices”")
+        expectDiagnostic(report, "notices/readme.txt:1:1: warning:", "只读取 .md 文件")
+        expectDiagnostic(report, "data/hazards/sub:1:1: warning:", "不含子文件夹")
+        expectDiagnostic(report, "data/accident.yml:1:1: warning:", "是否应为“accidents”")
+    }
+
+    @Test func attachmentsThatAreFoldersOrWronglyPrefixed() throws {
+        let site = try TemporarySite([
+            "static/files/a.pdf": "%PDF",
+            "notices/2021-06-01-a.md": """
+            ---
+            title: 甲
+            date: 2021-06-01
+            attachments:
+              - file: files
+                name: 文件夹
+              - file: static/files/a.pdf
+                name: 方案
+            ---
+            """,
+        ])
+        defer { site.remove() }
+        try FileManager.default.createSymbolicLink(atPath: site.content.appendingPathComponent("static/files/link.pdf").path,
+                                                   withDestinationPath: "a.pdf")
+        try site.write("notices/2021-06-02-b.md", "---\ntitle: 乙\ndate: 2021-06-02\nattachments:\n  - file: files/link.pdf\n    name: 链接\n---\n")
+        let report = site.check()
+        expectDiagnostic(report, "notices/2021-06-01-a.md:5:11: error:", "是一个文件夹")
+        expectDiagnostic(report, "notices/2021-06-01-a.md:7:11: error:", "应为“files/a.pdf”")
+        #expect(!report.lines.contains { $0.contains("2021-06-02-b.md") }, "a link inside static/ is a valid attachment")
+    }
+
+    @Test func lowercaseCreditCodesAskForCapitals() throws {
+        let report = try check(["data/enterprises.yml": """
+        - id: E001
+          name: 示例化工有限公司
+          credit_code: 91350100m000100Y43
+          region: chengguan
+          sector: weihua
+        """])
+        expectDiagnostic(report, "data/enterprises.yml:3:16: warning:", "字母须大写", "“m”应为“M”")
+    }
 }
