@@ -33,15 +33,16 @@ struct SiteOptions: ParsableArguments {
     @Option(name: .customLong("as-of"), help: ArgumentHelp("统计截止日期 YYYY-MM-DD；默认取 site.yml 的 as_of，再默认今天。", valueName: "日期"))
     var asOf: String?
 
-    func validate() throws {
-        if let asOf, case .valid = Day.parse(asOf) {} else if let asOf {
-            throw ValidationError("--as-of 的日期“\(asOf)”无效，应写作 YYYY-MM-DD，如 2021-12-31")
-        }
-    }
-
-    func options(output: String, write: Bool) -> BuildOptions {
+    /// The options of a run; a bad `--as-of` is reported like any other error (exit status 1).
+    func options(output: String, write: Bool) throws -> BuildOptions {
         var day: Day?
-        if let asOf, case .valid(let parsed) = Day.parse(asOf) { day = parsed }
+        if let asOf {
+            guard case .valid(let parsed) = Day.parse(asOf) else {
+                FileHandle.standardError.write(Data("错误：--as-of 的日期“\(asOf)”无效，应写作 YYYY-MM-DD，如 2021-12-31\n".utf8))
+                throw ExitCode(1)
+            }
+            day = parsed
+        }
         return BuildOptions(
             content: URL(fileURLWithPath: content),
             contentDisplay: content,
@@ -92,7 +93,7 @@ struct Build: ParsableCommand {
     var output: String = "site"
 
     func run() throws {
-        let report = Builder.run(site.options(output: output, write: true))
+        let report = Builder.run(try site.options(output: output, write: true))
         let asOf = report.asOf?.iso ?? "?"
         try finish(report, success: "已生成 \(report.files) 个文件到 \(output)/（统计截止 \(asOf)）")
     }
@@ -113,7 +114,7 @@ struct Check: ParsableCommand {
     @OptionGroup var site: SiteOptions
 
     func run() throws {
-        let report = Builder.run(site.options(output: "site", write: false))
+        let report = Builder.run(try site.options(output: "site", write: false))
         try finish(report, success: "检查通过：\(report.files) 个文件可以生成（统计截止 \(report.asOf?.iso ?? "?")）")
     }
 }

@@ -121,6 +121,17 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: site.output.path))
     }
 
+    @Test func aMissingPartialIsAnError() throws {
+        let site = try TemporarySite([:])
+        defer { site.remove() }
+        let templates = site.root.appendingPathComponent("templates")
+        try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+        try Data("{{<layout}}{{$main}}\n  {{> partials/nope}}{{/main}}{{/layout}}".utf8).write(to: templates.appendingPathComponent("page.mustache"))
+        let report = site.build()
+        #expect(report.lines.contains { $0.hasPrefix(site.root.path + "/templates/page.mustache:2:3: error:") && $0.contains("“partials/nope”") },
+                "\(report.lines)")
+    }
+
     @Test func siteTemplatesOverrideSingleDefaultFiles() throws {
         let site = try TemporarySite(["pages/about.md": "---\ntitle: 关于\n---\n正文\n"])
         defer { site.remove() }

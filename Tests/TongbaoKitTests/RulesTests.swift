@@ -111,3 +111,14 @@ import Testing
         #expect(FixedDecimal(parsing: "1.", scale: 4) == nil)
     }
 }
+
+@Suite struct PaginationTests {
+    @Test func windowsLongLists() {
+        #expect(Pagination.window(current: 1, total: 1) == [1])
+        #expect(Pagination.window(current: 1, total: 5) == [1, 2, 3, 4, 5])
+        #expect(Pagination.window(current: 1, total: 50) == [1, 2, 3, nil, 50])
+        #expect(Pagination.window(current: 25, total: 50) == [1, nil, 23, 24, 25, 26, 27, nil, 50])
+        #expect(Pagination.window(current: 5, total: 50) == [1, 2, 3, 4, 5, 6, 7, nil, 50])
+        #expect(Pagination.window(current: 50, total: 50) == [1, nil, 48, 49, 50])
+    }
+}

@@ -241,7 +241,10 @@ public struct SiteRenderer {
             if total > 1 {
                 var pagination: [String: Any] = [
                     "current": number, "total": total,
-                    "pages": (1...total).map { ["number": $0, "url": url(SitePaths.listPage(base, $0)), "current": $0 == number] },
+                    "pages": Pagination.window(current: number, total: total).map { page -> [String: Any] in
+                        guard let page else { return ["gap": true] }
+                        return ["number": page, "url": url(SitePaths.listPage(base, page)), "current": page == number]
+                    },
                 ]
                 if number > 1 { pagination["prev_url"] = url(SitePaths.listPage(base, number - 1)) }
                 if number < total { pagination["next_url"] = url(SitePaths.listPage(base, number + 1)) }

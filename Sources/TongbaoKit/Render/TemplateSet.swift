@@ -22,6 +22,14 @@ struct TemplateSet {
                 diagnostics.error(SourceLocation(file: file.origin, line: 1, column: 1), "模板语法错误：\(error)")
             }
         }
+        // A partial or parent that does not exist would render as nothing: name it instead.
+        for (name, file) in theme.templates {
+            guard let text = String(data: file.bytes, encoding: .utf8) else { continue }
+            for (reference, line, column) in TemplateSet.references(in: text) where library.getTemplate(named: reference) == nil {
+                diagnostics.error(SourceLocation(file: file.origin, line: line, column: column),
+                                  "模板 \(name) 引用了不存在的模板“\(reference)”")
+            }
+        }
         for required in TemplateSet.required where library.getTemplate(named: required) == nil {
             if !theme.templates.contains(where: { $0.name == required }) {
                 diagnostics.error(SourceLocation(file: "\(required).mustache", line: 1, column: 1), "主题缺少模板 \(required).mustache")
@@ -32,6 +40,26 @@ struct TemplateSet {
 
     /// The templates every site needs.
     static let required = ["layout", "home", "notice", "notices", "bulletin", "bulletins", "page", "404"]
+
+    /// Names used as `{{> name}}` (partial) or `{{< name}}` (parent), with where they stand.
+    static func references(in text: String) -> [(String, Int, Int)] {
+        var result: [(String, Int, Int)] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var rest = line[...]
+            while let open = rest.range(of: "{{") {
+                let after = rest[open.upperBound...]
+                guard let sigil = after.first, sigil == ">" || sigil == "<", let close = after.range(of: "}}") else {
+                    rest = after
+                    continue
+                }
+                let name = after[after.index(after: after.startIndex)..<close.lowerBound].trimmingSpaces
+                let column = line.distance(from: line.startIndex, to: open.lowerBound) + 1
+                if !name.isEmpty { result.append((name, index + 1, column)) }
+                rest = after[close.upperBound...]
+            }
+        }
+        return result
+    }
 
     func render(_ name: String, _ view: [String: Any]) -> String {
         library.render(view, withTemplate: name) ?? ""
