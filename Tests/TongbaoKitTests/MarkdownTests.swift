@@ -12,6 +12,14 @@ import Testing
         #expect(html.contains("<a href=\"http://www.example.org\">www.example.org</a>"))
     }
 
+    @Test func tableAlignmentBecomesClasses() {
+        let html = renderer.html("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |")
+        #expect(html.contains("<th class=\"align-left\">a</th>"))
+        #expect(html.contains("<td class=\"align-center\">2</td>"))
+        #expect(html.contains("<td class=\"align-right\">3</td>"))
+        #expect(!html.contains("align=\""))
+    }
+
     @Test func autolinksEndAtChinesePunctuation() {
         #expect(renderer.html("详见https://www.example.org/a，向各单位通报。")
             == "<p>详见<a href=\"https://www.example.org/a\">https://www.example.org/a</a>，向各单位通报。</p>\n")

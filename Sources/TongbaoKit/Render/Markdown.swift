@@ -56,7 +56,21 @@ public struct MarkdownRenderer: Sendable {
         let dropped = adjustLinks(in: document)
         guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else { return ("", dropped) }
         defer { free(rendered) }
-        return (String(cString: rendered), dropped)
+        return (MarkdownRenderer.alignmentAsClasses(String(cString: rendered)), dropped)
+    }
+
+    /// cmark-gfm writes table alignment as `align="right"`, which HTML5 no longer
+    /// has; the theme styles `class="align-right"` instead (no inline style, which
+    /// a strict Content-Security-Policy would block).
+    static func alignmentAsClasses(_ html: String) -> String {
+        guard html.contains(" align=\"") else { return html }
+        var result = html
+        for cell in ["th", "td"] {
+            for alignment in ["left", "center", "right"] {
+                result = result.replacingOccurrences(of: "<\(cell) align=\"\(alignment)\"", with: "<\(cell) class=\"align-\(alignment)\"")
+            }
+        }
+        return result
     }
 
     // MARK: Links

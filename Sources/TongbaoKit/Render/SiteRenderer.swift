@@ -310,7 +310,9 @@ public struct SiteRenderer {
             "assets": assetURLs,
             "nav": navigation(current: section),
         ] as [String: Any]
-        view["page"] = ["title": title, "url": absoluteURL(path), "path": url(path), "description": description] as [String: Any]
+        // The 404 page is served at any address: it names no canonical one.
+        let canonical = template == "404" ? "" : absoluteURL(path)
+        view["page"] = ["title": title, "url": canonical, "path": url(path), "description": description] as [String: Any]
         // The home page is the root of the trail: it has none.
         view["breadcrumbs"] = path.isEmpty ? [] : ([("首页", "")] + breadcrumbs).map { ["title": $0.0, "url": url($0.1)] }
         let html = templates.render(template, view)

@@ -39,7 +39,8 @@ struct TemplateSet {
     }
 
     /// The templates every site needs.
-    static let required = ["layout", "home", "notice", "notices", "bulletin", "bulletins", "page", "404"]
+    static let required = ["layout", "home", "notice", "notices", "bulletin", "bulletins", "page", "404",
+                           "circular", "circulars", "region", "regions"]
 
     /// Names used as `{{> name}}` (partial) or `{{< name}}` (parent), with where they stand.
     static func references(in text: String) -> [(String, Int, Int)] {
