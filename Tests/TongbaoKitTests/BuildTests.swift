@@ -279,4 +279,49 @@ import Testing
         #expect(html.contains("抄送：县委办公室。") && !html.contains("。。"))
         #expect(html.contains("<title>关于开展 检查的通知 - "))
     }
+
+    /// Circulars are records: next month's rows and a later as-of date leave
+    /// earlier months' figures byte-identical.
+    @Test func laterRowsLeaveEarlierCircularsUnchanged() throws {
+        let site = try TemporarySite(copying: BuildTests.mini)
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        let before = TemporarySite.tree(site.output).filter { $0.key.hasPrefix("circulars/2021-0") && $0.key.hasSuffix(".json") }
+        #expect(before.keys.sorted() == ["circulars/2021-05/index.json", "circulars/2021-06/index.json"])
+        try site.write("data/hazards/2021-07.yml", """
+        - id: YH-2021-0100
+          enterprise: E002
+          found: 2021-07-02
+          description: 驾驶员超时驾驶
+          level: 重大
+          deadline: 2021-07-09
+          supervised: true
+
+        """)
+        try site.write("data/accidents.yml", """
+        - id: SG-2021-001
+          date: 2021-06-03
+          region: xiangyang
+          sector: daolu
+          summary: 一辆货车与摩托车相撞
+          deaths: 1
+          serious_injuries: 0
+          direct_loss: 35.5
+        - id: SG-2021-002
+          date: 2021-07-04
+          region: chengguan
+          sector: weihua
+          summary: 储罐爆炸
+          deaths: 3
+          serious_injuries: 2
+          direct_loss: 800
+
+        """)
+        #expect(site.build(asOf: Day(year: 2021, month: 7, day: 31)).succeeded)
+        let after = TemporarySite.tree(site.output)
+        for (path, data) in before {
+            #expect(after[path] == data, "\(path) changed")
+        }
+        #expect(site.text("circulars/2021-07/index.json").contains("\"较大\": 1"))
+    }
 }

@@ -42,7 +42,13 @@ import Testing
             }
         }
 
-        deinit { process.terminate() }
+        func stop() {
+            guard process.isRunning else { return }
+            process.terminate()
+            process.waitUntilExit()
+        }
+
+        deinit { stop() }
     }
 
     struct Page {
@@ -90,6 +96,7 @@ import Testing
         try site.write("circulars/2026-10.md", "---\ndate: 2026-11-05\ndoc_no: 40\nto: 各乡镇人民政府\n---\n请各地对照排名抓好整改。\n")
         #expect(site.build().succeeded)
         let server = try Server(folder: site.output, python: python)
+        defer { server.stop() }
         let millimetre = 72.0 / 25.4
         let pages = [
             ("circulars/2026-10/", "安委办〔2026〕40号", "2026年10月全县安全生产工作通报"),
@@ -105,6 +112,5 @@ import Testing
             #expect(text.contains(number), "\(path): \(number)")
             #expect(text.contains(title), "\(path): \(title)")
         }
-        withExtendedLifetime(server) {}
     }
 }
