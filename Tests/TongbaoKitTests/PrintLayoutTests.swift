@@ -44,7 +44,8 @@ import Testing
 
         func stop() {
             guard process.isRunning else { return }
-            process.terminate()
+            // Foundation starts children with SIGTERM blocked, so terminate() would not end it.
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
 

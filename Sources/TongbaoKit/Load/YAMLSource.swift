@@ -18,7 +18,9 @@ struct YAMLSource {
     /// Parses `text`; a syntax error becomes a diagnostic and a nil result.
     static func parse(_ text: String, file: String, lineOffset: Int = 0, diagnostics: inout Diagnostics) -> YAMLSource? {
         do {
-            let root = try Yams.compose(yaml: text)
+            // No tag resolution: every field is read as text and typed by the reader, and
+            // resolving tags (a regular expression per scalar) costs more than parsing.
+            let root = try Yams.compose(yaml: text, .basic)
             return YAMLSource(file: file, lineOffset: lineOffset, root: root)
         } catch let error as YamlError {
             let (mark, message) = describe(error)

@@ -1,6 +1,9 @@
 /// The circular pages (月通报, 季度分析, 年度考核), their JSON twins, the list of
 /// circulars and the region pages: everything computed from the ledgers.
 extension SiteRenderer {
+    /// How many overdue hazards a circular lists (the longest overdue); the rest are counted.
+    static let overdueListLimit = 100
+
     /// Figures of every circular as of the as-of date, by kind, oldest first.
     struct CircularSet {
         var months: [CircularFigures] = []
@@ -136,7 +139,8 @@ extension SiteRenderer {
     private func hazardView(_ figures: CircularFigures) -> [String: Any] {
         let hazards = figures.hazards
         let d = figures.referenceDay
-        let overdue = hazards.overdue.map { index -> [String: Any] in
+        // The longest overdue first; a long tail is counted, not listed (each region's page lists its own).
+        let overdue = hazards.overdue.prefix(SiteRenderer.overdueListLimit).map { index -> [String: Any] in
             let hazard = model.hazards[index]
             let enterprise = model.enterprises[hazard.enterprise]
             return ["id": hazard.id, "enterprise": enterprise.name, "region": model.regions[enterprise.region].name,
@@ -152,9 +156,16 @@ extension SiteRenderer {
                     "status": status.rawValue, "days_left": max(0, d.days(until: hazard.deadline)),
                     "days_overdue": max(0, hazard.deadline.days(until: d))]
         }
-        return ["found": hazards.found, "rectified": hazards.rectified, "overdue_count": hazards.overdue.count,
-                "major_open_count": hazards.majorOpen.count, "supervised_open_count": hazards.supervisedOpen.count,
-                "overdue": overdue, "supervised": supervised]
+        var view: [String: Any] = [
+            "found": hazards.found, "rectified": hazards.rectified, "overdue_count": hazards.overdue.count,
+            "major_open_count": hazards.majorOpen.count, "supervised_open_count": hazards.supervisedOpen.count,
+            "overdue": Array(overdue), "supervised": supervised,
+        ]
+        if hazards.overdue.count > overdue.count {
+            view["overdue_shown"] = overdue.count
+            view["overdue_more"] = hazards.overdue.count - overdue.count
+        }
+        return view
     }
 
     private func enforcementView(_ enforcement: CircularFigures.EnforcementFigures) -> [String: Any] {
