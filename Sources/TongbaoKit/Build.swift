@@ -78,6 +78,7 @@ public enum Builder {
         let rendered = SiteRenderer.render(model, asOf: loaded.asOf, theme: theme, contentRoot: content)
         report.diagnostics.append(contentsOf: rendered.diagnostics)
         checkCollisions(rendered.files, model: model, diagnostics: &report.diagnostics, display: options.contentDisplay)
+        guardPrivacy(rendered.files, model: model, options: options, content: content, diagnostics: &report.diagnostics)
         guard !report.diagnostics.hasErrors else { return report }
         report.files = rendered.files.count
         guard options.write else { return report }
@@ -89,6 +90,36 @@ public enum Builder {
             report.diagnostics.error(SourceLocation(file: options.output.path, line: 1, column: 1), error.description)
         }
         return report
+    }
+
+    /// Stops the build when a planned file would publish an identity-card or
+    /// mobile number, reported where the value stands in the content.
+    static func guardPrivacy(_ files: [OutputFile], model: SiteModel, options: BuildOptions, content: URL,
+                             diagnostics: inout Diagnostics) {
+        let guardian = PrivacyGuard(publicPhones: model.settings.publicPhones, creditCodes: model.enterprises.compactMap(\.creditCode))
+        var hits: [PrivacyGuard.Hit] = []
+        for file in files where PrivacyGuard.isScanned(file.path) {
+            switch file.content {
+            case .bytes(let data): hits += guardian.scan(Array(data), path: file.path)
+            case .copy(let url):
+                if let data = try? Data(contentsOf: url) { hits += guardian.scan(Array(data), path: file.path) }
+            }
+        }
+        var reported = Set<String>()
+        for hit in hits where reported.insert(hit.value).inserted {
+            let pages = hits.filter { $0.value == hit.value }.map(\.path)
+            let shown = pages.prefix(3).joined(separator: "、") + (pages.count > 3 ? " 等 \(pages.count) 个文件" : "")
+            let advice = hit.kind == .mobile
+                ? "请删除或只保留部分号码（如 138****8000）；若是单位公开的值班手机，请列入 site.yml 的 public_phones"
+                : "请删除，或只保留部分号码（如 \(hit.masked)）"
+            let message = "\(hit.kind.rawValue) \(hit.masked) 属于个人信息，不得发布（将出现在 \(shown)）。\(advice)"
+            let sources = SourceSearch.locate(hit.value, content: content, displayRoot: options.contentDisplay)
+            if sources.isEmpty {
+                diagnostics.error(SourceLocation(file: "\(options.output.path)/\(pages[0])", line: 1, column: 1),
+                                  message + "（该号码在页面中由几段文字拼成，请检查相应的公文或台账）")
+            }
+            for location in sources { diagnostics.error(location, message) }
+        }
     }
 
     /// Two planned files at one path: a static file named like a generated page.

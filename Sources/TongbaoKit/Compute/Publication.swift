@@ -9,6 +9,8 @@ public struct Publication: Sendable {
     public let pages: [Page]
     /// Narratives of circulars that may be shown: not drafts, not dated after the as-of date.
     public let circularNarratives: [ReportingPeriod: CircularNarrative]
+    /// Narratives of exposure batches that may be shown, by month.
+    public let exposureNarratives: [ReportingPeriod: ExposureNarrative]
 
     public init(_ model: SiteModel, asOf: Day) {
         self.asOf = asOf
@@ -29,5 +31,10 @@ public struct Publication: Sendable {
             narratives[narrative.period] = narrative
         }
         circularNarratives = narratives
+        var exposures: [ReportingPeriod: ExposureNarrative] = [:]
+        for narrative in model.exposureNarratives where !narrative.source.draft && (narrative.date.map { $0 <= asOf } ?? true) {
+            exposures[narrative.month] = narrative
+        }
+        exposureNarratives = exposures
     }
 }

@@ -10,6 +10,7 @@ struct DocumentLoader {
     static let noticeFields = pageFields + ["date", "doc_no", "to", "cc", "attachments", "meeting"]
     static let bulletinFields = ["title", "date", "issue", "draft", "description"]
     static let circularFields = ["title", "date", "doc_no", "to", "cc", "draft", "description"]
+    static let exposureFields = ["title", "date", "draft", "description"]
 
     /// URL segments a notice slug may not take: the list pages' own paths.
     static func isReservedListSegment(_ slug: String) -> Bool {
@@ -41,6 +42,9 @@ struct DocumentLoader {
         }
         for path in markdownFiles("circulars") {
             if let narrative = loadCircularNarrative(path) { model.circularNarratives.append(narrative) }
+        }
+        for path in markdownFiles("exposures") {
+            if let narrative = loadExposureNarrative(path) { model.exposureNarratives.append(narrative) }
         }
         checkUniqueness(model)
     }
@@ -145,6 +149,26 @@ struct DocumentLoader {
         return CircularNarrative(
             source: source(path, opened.frontMatter, reader, slug: period.key, title: title ?? "", draft: draft, description: description),
             period: period, title: title, date: date, documentNumber: documentNumber, to: to, cc: cc)
+    }
+
+    private mutating func loadExposureNarrative(_ path: String) -> ExposureNarrative? {
+        guard let opened = open(path, label: "曝光说明") else { return nil }
+        var reader = opened.reader
+        let stem = String(path.split(separator: "/").last ?? "").split(separator: ".").first.map(String.init) ?? ""
+        let month = ReportingPeriod.parse(key: stem).flatMap { $0.kind == .month ? $0 : nil }
+        if month == nil {
+            reader.error(at: SourceLocation(file: files.display(path), line: 1, column: 1),
+                         "曝光说明的文件名“\(stem)”无效：应为该批处罚所在的月份 YYYY-MM.md，如 2021-06.md")
+        }
+        let title = reader.string("title")
+        let date = reader.day("date")
+        let draft = reader.bool("draft") ?? false
+        let description = reader.string("description")
+        finish(&reader, known: DocumentLoader.exposureFields)
+        guard let month else { return nil }
+        return ExposureNarrative(
+            source: source(path, opened.frontMatter, reader, slug: month.key, title: title ?? "", draft: draft, description: description),
+            month: month, title: title, date: date)
     }
 
     // MARK: Parts

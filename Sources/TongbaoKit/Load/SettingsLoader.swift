@@ -1,6 +1,6 @@
 /// Loads `site.yml`.
 enum SettingsLoader {
-    static let fields = ["title", "issuer", "doc_prefix", "base_url", "as_of", "rectification_bar", "unsafe_html", "page_size"]
+    static let fields = ["title", "issuer", "doc_prefix", "base_url", "as_of", "rectification_bar", "unsafe_html", "page_size", "public_phones"]
 
     static func load(_ files: ContentFiles, diagnostics: inout Diagnostics) -> SiteSettings? {
         let path = "site.yml"
@@ -35,12 +35,23 @@ enum SettingsLoader {
         let bar = reader.decimal("rectification_bar", ratio: true) ?? 0.9
         let unsafe = reader.bool("unsafe_html") ?? false
         let pageSize = reader.integer("page_size", in: 1...1000) ?? 20
+        var phones: [String] = []
+        for (phone, location) in reader.stringList("public_phones") ?? [] {
+            let digits = String(phone.filter { $0.isASCII && $0.isNumber })
+            if digits.count == 11 && digits.hasPrefix("1") {
+                phones.append(digits)
+            } else {
+                reader.error(at: location, "public_phones 中的“\(phone)”不是 11 位手机号码；座机号码不需要列出")
+            }
+        }
         reader.warnAboutUnknownFields(known: fields)
         diagnostics.append(contentsOf: reader.diagnostics)
         // A field in error has been reported; stand-ins let the rest of the site be checked in the same run.
-        return SiteSettings(title: title ?? "", issuer: issuer ?? "", documentPrefix: prefix ?? "",
-                            baseURL: baseURL ?? "https://invalid.example/", asOf: asOf,
-                            rectificationBar: bar, unsafeHTML: unsafe, pageSize: pageSize)
+        var settings = SiteSettings(title: title ?? "", issuer: issuer ?? "", documentPrefix: prefix ?? "",
+                                    baseURL: baseURL ?? "https://invalid.example/", asOf: asOf,
+                                    rectificationBar: bar, unsafeHTML: unsafe, pageSize: pageSize)
+        settings.publicPhones = phones
+        return settings
     }
 
     static func isAbsoluteURL(_ text: String) -> Bool {

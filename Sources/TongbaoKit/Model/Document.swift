@@ -75,3 +75,12 @@ public struct CircularNarrative: Hashable, Sendable {
     public let to: String?
     public let cc: [String]
 }
+
+/// The office's words for one month's exposure batch (`content/exposures/2026-10.md`).
+public struct ExposureNarrative: Hashable, Sendable {
+    public let source: DocumentSource
+    public let month: ReportingPeriod
+    /// nil for the standard title.
+    public let title: String?
+    public let date: Day?
+}

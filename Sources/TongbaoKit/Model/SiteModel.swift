@@ -15,6 +15,8 @@ public struct SiteModel: Sendable {
     public var pages: [Page] = []
     /// Narratives of circulars, by period.
     public var circularNarratives: [CircularNarrative] = []
+    /// Narratives of exposure batches, by month.
+    public var exposureNarratives: [ExposureNarrative] = []
     /// Files under `static/`, `/`-separated paths relative to it, sorted.
     public var staticFiles: [String] = []
 

@@ -12,6 +12,8 @@ public enum SitePaths {
     /// `circulars/2021-06/`, `circulars/2021-Q2/`, `circulars/2021/`
     public static func circular(_ key: String) -> String { "circulars/\(key)/" }
     public static func region(_ id: String) -> String { "regions/\(id)/" }
+    /// `exposures/2026-10/`
+    public static func exposureBatch(_ month: String) -> String { "exposures/\(month)/" }
 
     /// Page `number` (1-based) of a list whose first page is at `base` (`notices/`).
     public static func listPage(_ base: String, _ number: Int) -> String {

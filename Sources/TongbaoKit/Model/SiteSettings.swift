@@ -14,6 +14,8 @@ public struct SiteSettings: Hashable, Sendable {
     public var unsafeHTML: Bool
     /// Documents per list page.
     public var pageSize: Int
+    /// Mobile numbers the office publishes on purpose (a duty phone): the privacy guard lets them through.
+    public var publicPhones: [String] = []
 
     /// The URL path the site is served under, starting and ending with `/`.
     public var rootPath: String {

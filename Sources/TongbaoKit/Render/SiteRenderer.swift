@@ -47,6 +47,11 @@ public struct SiteRenderer {
         let circulars = computeCirculars()
         renderHome(latestCircular: circulars.latestMonth)
         renderCirculars(circulars, diagnostics: &diagnostics)
+        let exposures = ExposureBoard(model, asOf: publication.asOf)
+        if model.hasLedgers {
+            renderExposures(exposures, diagnostics: &diagnostics)
+            renderSupervised(SupervisedList(model, asOf: publication.asOf))
+        }
         for notice in publication.notices { renderNotice(notice, body: bodies.notices[notice.source.slug] ?? "") }
         renderLists(section: "notices", heading: "通知公告", items: publication.notices.map { (noticeSummary($0), $0.date.year) })
         for bulletin in publication.bulletins { renderBulletin(bulletin, body: bodies.bulletins[bulletin.issue] ?? "") }
@@ -57,8 +62,13 @@ public struct SiteRenderer {
             Feed.Entry(title: circularTitle(figures), path: SitePaths.circular(figures.period.key), date: figures.referenceDay,
                        html: "", summary: "\(figures.period.label)事故、隐患排查治理、执法检查情况和各地排名（统计至\(figures.referenceDay.chinese)）")
         }
+        let batchEntries = model.hasLedgers ? exposures.batches.map { batch in
+            Feed.Entry(title: "曝光台 \(batch.label)", path: SitePaths.exposureBatch(batch.month.key),
+                       date: model.penalties[batch.entries[0]].date,
+                       summary: "依法公开曝光：" + batch.entries.map { model.enterprises[model.penalties[$0].enterprise].name }.joined(separator: "、"))
+        } : []
         files.append(OutputFile(path: "feed.xml", text: Feed.atom(settings: settings, publication: publication, bodies: bodies,
-                                                                 extra: circularEntries)))
+                                                                 extra: circularEntries + batchEntries)))
         files.append(OutputFile(path: "sitemap.xml", text: Sitemap.xml(baseURL: settings.baseURL, entries: sitemap)))
         for path in model.staticFiles {
             files.append(OutputFile(path: path, content: .copy(contentRoot.appendingPathComponent("static/\(path)"))))
@@ -292,6 +302,10 @@ public struct SiteRenderer {
     func navigation(current section: String?) -> [[String: Any]] {
         var items: [(String, String, String)] = [("首页", "", ""), ("通知公告", "notices/", "notices"), ("工作简报", "bulletins/", "bulletins")]
         if hasCirculars { items.append(("月度通报", "circulars/", "circulars")) }
+        if model.hasLedgers {
+            items.append(("曝光台", "exposures/", "exposures"))
+            items.append(("挂牌督办", "supervised/", "supervised"))
+        }
         items += publication.pages.map { ($0.source.title, SitePaths.page($0.source.slug), $0.source.slug) }
         return items.map { title, path, key in ["title": title, "url": url(path), "current": key == section] }
     }
@@ -315,7 +329,8 @@ public struct SiteRenderer {
         view["page"] = ["title": title, "url": canonical, "path": url(path), "description": description] as [String: Any]
         // The home page is the root of the trail: it has none.
         view["breadcrumbs"] = path.isEmpty ? [] : ([("首页", "")] + breadcrumbs).map { ["title": $0.0, "url": url($0.1)] }
-        let html = templates.render(template, view)
+        view["mask_name"] = NameMask.lambda
+        let html = NameMask.apply(templates.render(template, view))
         let file = path.hasSuffix(".html") ? path : "\(path)index.html"
         files.append(OutputFile(path: file, text: html))
         if template != "404" { sitemap.append(SitemapEntry(path: path, lastModified: lastModified)) }

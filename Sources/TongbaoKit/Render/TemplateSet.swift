@@ -40,7 +40,7 @@ struct TemplateSet {
 
     /// The templates every site needs.
     static let required = ["layout", "home", "notice", "notices", "bulletin", "bulletins", "page", "404",
-                           "circular", "circulars", "region", "regions"]
+                           "circular", "circulars", "region", "regions", "exposures", "exposure-batch", "supervised"]
 
     /// Names used as `{{> name}}` (partial) or `{{< name}}` (parent), with where they stand.
     static func references(in text: String) -> [(String, Int, Int)] {
