@@ -102,6 +102,35 @@ import Testing
         #expect(site.text("exposures/2021-03/index.html").contains("2021年第1批"))
     }
 
+    /// Enterprises are named only where the office names them: exposure entries,
+    /// overdue and supervised hazards, accidents. There is no enterprise directory.
+    @Test func enterprisesAreNotNamedOtherwise() throws {
+        let site = try TemporarySite([
+            "data/enterprises.yml": ExposureTests.enterprises,
+            "data/penalties.yml": ExposureTests.penalties,
+            "data/hazards.yml": """
+            - id: YH-1
+              enterprise: E003
+              found: 2021-06-20
+              description: 仓库堆放杂物
+              level: 一般
+              deadline: 2021-07-20
+
+            """,
+        ])
+        defer { site.remove() }
+        // 丙商贸 (E003): exposed only in May, with a hazard in progress on 30 June.
+        #expect(site.build(asOf: Day(year: 2021, month: 6, day: 30)).succeeded)
+        let files = TemporarySite.tree(site.output)
+        #expect(!files.keys.contains { $0.hasPrefix("enterprises/") })
+        let named = files.filter { String(decoding: $0.value, as: UTF8.self).contains("丙商贸有限公司") }.keys.sorted()
+        #expect(named.isEmpty, "\(named)")
+        #expect(site.text("regions/chengguan/index.html").contains("仓库堆放杂物"))
+        // Once the hazard is overdue, the office names it.
+        #expect(site.build(asOf: Day(year: 2021, month: 7, day: 31)).succeeded)
+        #expect(site.text("circulars/2021-07/index.html").contains("丙商贸有限公司"))
+    }
+
     @Test func batchNumbersDoNotMoveWhenEntriesExpire() {
         var ledger = LedgerBuilder()
         ledger.penalty("2021-03-10", actions: ["罚款"], fine: "1")
