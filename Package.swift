@@ -20,6 +20,8 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // Small C helpers Swift cannot reach directly (renameat2 for the atomic swap).
+        .target(name: "CShims"),
         // Turns the repository's templates/ folder into Swift source at build time,
         // so the default theme ships inside the binary.
         .executableTarget(name: "ThemeEmbedder"),
@@ -32,6 +34,7 @@ let package = Package(
             name: "TongbaoKit",
             dependencies: [
                 "CCmarkGFM",
+                "CShims",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],

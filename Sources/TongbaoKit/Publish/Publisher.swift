@@ -1,3 +1,4 @@
+import CShims
 import Foundation
 
 /// The publish stage, the only code that writes the output folder: every file
@@ -56,6 +57,12 @@ public enum Publisher {
         } catch {
             try? manager.removeItem(at: staging)
             throw Failure(description: "写入输出文件失败：\(error.localizedDescription)；原有的 \(output.path) 未改动")
+        }
+        // Swap: one atomic exchange where the kernel can (a web server sees the old
+        // site or the new one, never neither); two renames elsewhere.
+        if manager.fileExists(atPath: output.path), tongbao_exchange_paths(staging.path, output.path) == 0 {
+            try? manager.removeItem(at: staging) // now the previous site
+            return Report(filesWritten: files.count, bytesWritten: bytes)
         }
         do {
             if manager.fileExists(atPath: output.path) {
