@@ -345,4 +345,25 @@ import Testing
         """])
         expectDiagnostic(report, "data/enterprises.yml:3:16: warning:", "字母须大写", "“m”应为“M”")
     }
+
+    @Test func brokenInternalLinksAreErrorsAtTheirLine() throws {
+        let report = try check([
+            "static/files/a.pdf": "%PDF",
+            "notices/2021-06-01-a.md": """
+            ---
+            title: 甲
+            date: 2021-06-01
+            ---
+            见[乙](/notices/b/)、[丙](../c/)和[方案](/files/a.pdf)、[首页](/)、[外部](https://example.org/x)、[本页](#top)。
+
+            另见[不存在](/notices/no-such/)和![图](/files/none.png)。
+            """,
+            "notices/2021-06-02-b.md": "---\ntitle: 乙\ndate: 2021-06-02\n---\n[回到甲](../a/)，[数据](/circulars/2021-06/index.json)\n",
+            "notices/2021-06-03-c.md": "---\ntitle: 丙\ndate: 2021-06-03\n---\n",
+        ])
+        expectDiagnostic(report, "notices/2021-06-01-a.md:7:3: error:", "链接“/notices/no-such/”指向的地址不存在", "没有这个页面")
+        expectDiagnostic(report, "notices/2021-06-01-a.md:7:28: error:", "链接“/files/none.png”", "static/files/none.png 不存在")
+        #expect(report.diagnostics.errors.count == 3, "\(report.lines)") // and the circular JSON: no ledgers, no circulars
+        expectDiagnostic(report, "notices/2021-06-02-b.md:5:14: error:", "/circulars/2021-06/index.json", "网站中没有这个页面")
+    }
 }

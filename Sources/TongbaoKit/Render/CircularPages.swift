@@ -29,7 +29,9 @@ extension SiteRenderer {
             for (index, figures) in list.enumerated() {
                 let narrative = publication.circularNarratives[figures.period]
                 var body = ""
-                if let narrative { body = renderMarkdown(narrative.source, diagnostics: &diagnostics) }
+                if let narrative {
+                    body = renderMarkdown(narrative.source, page: SitePaths.circular(figures.period.key), diagnostics: &diagnostics)
+                }
                 let previous = index > 0 ? list[index - 1] : nil
                 let next = index + 1 < list.count ? list[index + 1] : nil
                 let view = circularView(figures, narrative: narrative, body: body, previous: previous, next: next,

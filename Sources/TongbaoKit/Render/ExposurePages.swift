@@ -36,7 +36,10 @@ extension SiteRenderer {
 
         for (position, batch) in board.batches.enumerated() {
             let narrative = publication.exposureNarratives[batch.month]
-            let body = narrative.map { renderMarkdown($0.source, diagnostics: &diagnostics) } ?? ""
+            var body = ""
+            if let narrative {
+                body = renderMarkdown(narrative.source, page: SitePaths.exposureBatch(batch.month.key), diagnostics: &diagnostics)
+            }
             let title = narrative?.title ?? "曝光台 \(batch.label)"
             var view: [String: Any] = [
                 "title": title, "label": batch.label, "month_label": batch.month.label,

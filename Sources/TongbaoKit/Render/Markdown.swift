@@ -30,8 +30,16 @@ public struct MarkdownRenderer: Sendable {
         public let column: Int
     }
 
-    /// The HTML, and where raw HTML was dropped (comments left out: dropping them loses nothing).
-    public func render(_ markdown: String) -> (html: String, droppedHTML: [Position]) {
+    /// What rendering found besides the HTML.
+    public struct Rendered: Sendable {
+        public let html: String
+        /// Where raw HTML was dropped (comments left out: dropping them loses nothing).
+        public let droppedHTML: [Position]
+        /// Every link and image destination, as written in the output, with where it stands.
+        public let links: [(url: String, position: Position)]
+    }
+
+    public func render(_ markdown: String) -> Rendered {
         MarkdownRenderer.lock.lock()
         defer { MarkdownRenderer.lock.unlock() }
         if !MarkdownRenderer.registered {
@@ -40,7 +48,7 @@ public struct MarkdownRenderer: Sendable {
         }
         var options = CMARK_OPT_DEFAULT
         if unsafeHTML { options |= CMARK_OPT_UNSAFE }
-        guard let parser = cmark_parser_new(options) else { return ("", []) }
+        guard let parser = cmark_parser_new(options) else { return Rendered(html: "", droppedHTML: [], links: []) }
         defer { cmark_parser_free(parser) }
         for name in MarkdownRenderer.extensionNames {
             if let syntax = cmark_find_syntax_extension(name) {
@@ -51,12 +59,14 @@ public struct MarkdownRenderer: Sendable {
             // The buffer ends with a NUL that is not part of the text.
             cmark_parser_feed(parser, buffer.baseAddress, buffer.count - 1)
         }
-        guard let document = cmark_parser_finish(parser) else { return ("", []) }
+        guard let document = cmark_parser_finish(parser) else { return Rendered(html: "", droppedHTML: [], links: []) }
         defer { cmark_node_free(document) }
-        let dropped = adjustLinks(in: document)
-        guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else { return ("", dropped) }
+        let (dropped, links) = adjustLinks(in: document)
+        guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
+            return Rendered(html: "", droppedHTML: dropped, links: links)
+        }
         defer { free(rendered) }
-        return (MarkdownRenderer.alignmentAsClasses(String(cString: rendered)), dropped)
+        return Rendered(html: MarkdownRenderer.alignmentAsClasses(String(cString: rendered)), droppedHTML: dropped, links: links)
     }
 
     /// cmark-gfm writes table alignment as `align="right"`, which HTML5 no longer
@@ -87,11 +97,11 @@ public struct MarkdownRenderer: Sendable {
         }
     }
 
-    /// Fixes links; returns where safe mode drops raw HTML.
-    private func adjustLinks(in document: OpaquePointer) -> [Position] {
+    /// Fixes links; returns where safe mode drops raw HTML, and the links.
+    private func adjustLinks(in document: OpaquePointer) -> ([Position], [(url: String, position: Position)]) {
         var links: [OpaquePointer] = []
         var rawHTML: [Position] = []
-        guard let iterator = cmark_iter_new(document) else { return [] }
+        guard let iterator = cmark_iter_new(document) else { return ([], []) }
         while true {
             let event = cmark_iter_next(iterator)
             if event == CMARK_EVENT_DONE { break }
@@ -104,11 +114,16 @@ public struct MarkdownRenderer: Sendable {
             }
         }
         cmark_iter_free(iterator)
+        var destinations: [(url: String, position: Position)] = []
         for link in links {
             endAutolinkAtChinesePunctuation(link)
             rebaseSiteAbsoluteURL(link)
+            if let url = cmark_node_get_url(link) {
+                destinations.append((String(cString: url), Position(line: Int(cmark_node_get_start_line(link)),
+                                                                    column: Int(cmark_node_get_start_column(link)))))
+            }
         }
-        return rawHTML
+        return (rawHTML, destinations)
     }
 
     /// Cuts an autolink (its text is its URL) at the first Chinese punctuation mark

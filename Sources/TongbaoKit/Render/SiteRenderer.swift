@@ -12,6 +12,8 @@ public struct SiteRenderer {
     /// `site.assets` of the view data: key → URL.
     var assetURLs: [String: String] = [:]
     var files: [OutputFile] = []
+    /// Links found in the documents' bodies, checked once every file is planned.
+    var links: [DocumentLink] = []
     var sitemap: [SitemapEntry] = []
 
     /// Renders the whole site; errors (a broken template) come back as diagnostics.
@@ -73,6 +75,7 @@ public struct SiteRenderer {
         for path in model.staticFiles {
             files.append(OutputFile(path: path, content: .copy(contentRoot.appendingPathComponent("static/\(path)"))))
         }
+        checkLinks(diagnostics: &diagnostics)
     }
 
     /// Rendered Markdown bodies of every published document.
@@ -82,29 +85,56 @@ public struct SiteRenderer {
         var pages: [String: String] = [:]
     }
 
-    func renderBodies(diagnostics: inout Diagnostics) -> Bodies {
+    mutating func renderBodies(diagnostics: inout Diagnostics) -> Bodies {
         var bodies = Bodies()
-        for notice in publication.notices { bodies.notices[notice.source.slug] = renderMarkdown(notice.source, diagnostics: &diagnostics) }
-        for bulletin in publication.bulletins { bodies.bulletins[bulletin.issue] = renderMarkdown(bulletin.source, diagnostics: &diagnostics) }
-        for page in publication.pages { bodies.pages[page.source.slug] = renderMarkdown(page.source, diagnostics: &diagnostics) }
+        for notice in publication.notices {
+            bodies.notices[notice.source.slug] = renderMarkdown(notice.source, page: SitePaths.notice(notice.source.slug), diagnostics: &diagnostics)
+        }
+        for bulletin in publication.bulletins {
+            bodies.bulletins[bulletin.issue] = renderMarkdown(bulletin.source, page: SitePaths.bulletin(bulletin.issue), diagnostics: &diagnostics)
+        }
+        for page in publication.pages {
+            bodies.pages[page.source.slug] = renderMarkdown(page.source, page: SitePaths.page(page.source.slug), diagnostics: &diagnostics)
+        }
         return bodies
     }
 
-    /// A document's body as HTML; dropped raw HTML is a warning at its line.
-    func renderMarkdown(_ source: DocumentSource, diagnostics: inout Diagnostics) -> String {
+    /// A document's body as HTML, shown on the page at `page`; dropped raw HTML
+    /// is a warning at its line; its links are kept for `checkLinks`.
+    mutating func renderMarkdown(_ source: DocumentSource, page: String, diagnostics: inout Diagnostics) -> String {
         let result = markdown.render(source.body)
-        let lines = result.droppedHTML.isEmpty ? [] : source.body.split(separator: "\n", omittingEmptySubsequences: false)
-        for position in result.droppedHTML {
+        let lines = source.body.split(separator: "\n", omittingEmptySubsequences: false)
+        func location(_ position: MarkdownRenderer.Position) -> SourceLocation {
             // cmark counts columns in bytes; diagnostics count characters.
-            var column = position.column
-            if position.line - 1 < lines.count {
-                let line = lines[position.line - 1].utf8
-                column = String(decoding: line.prefix(max(0, position.column - 1)), as: UTF8.self).count + 1
+            // Nodes an extension made (autolinks) may carry no position.
+            guard position.line >= 1, position.line <= lines.count else {
+                return SourceLocation(file: source.file, line: source.bodyLine, column: 1)
             }
-            diagnostics.warning(SourceLocation(file: source.file, line: source.bodyLine + position.line - 1, column: column),
-                                "正文中的 HTML 标签不会发布（已忽略）；请改用 Markdown，或在 site.yml 中设置 unsafe_html: true")
+            let line = lines[position.line - 1].utf8
+            let column = String(decoding: line.prefix(max(0, position.column - 1)), as: UTF8.self).count + 1
+            return SourceLocation(file: source.file, line: source.bodyLine + position.line - 1, column: column)
+        }
+        for position in result.droppedHTML {
+            diagnostics.warning(location(position), "正文中的 HTML 标签不会发布（已忽略）；请改用 Markdown，或在 site.yml 中设置 unsafe_html: true")
+        }
+        for link in result.links {
+            links.append(DocumentLink(url: link.url, page: page, location: location(link.position)))
         }
         return result.html
+    }
+
+    /// Links of the documents that point into the site must reach a file it
+    /// publishes (external links are not fetched).
+    func checkLinks(diagnostics: inout Diagnostics) {
+        let published = Set(files.map(\.path))
+        for link in links {
+            guard let target = LinkTarget.resolve(link.url, from: link.page, root: root) else { continue }
+            if published.contains(target) || published.contains(target + "/index.html") { continue }
+            let generated = SitePaths.reservedTopLevel.contains(String(target.split(separator: "/").first ?? ""))
+                && !target.hasPrefix("files/")
+            let hint = generated || !target.contains(".") ? "：网站中没有这个页面" : "：static/\(target) 不存在"
+            diagnostics.error(link.location, "链接“\(link.url)”指向的地址不存在\(hint)")
+        }
     }
 
     mutating func addAssets(_ theme: Theme) {
