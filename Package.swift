@@ -20,6 +20,8 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // zlib from Debian's zlib1g-dev, for the .gz twins nginx's gzip_static serves.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Small C helpers Swift cannot reach directly (renameat2 for the atomic swap).
         .target(name: "CShims"),
         // Turns the repository's templates/ folder into Swift source at build time,
@@ -35,6 +37,7 @@ let package = Package(
             dependencies: [
                 "CCmarkGFM",
                 "CShims",
+                "CZlib",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],

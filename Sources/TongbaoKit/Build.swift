@@ -83,8 +83,14 @@ public enum Builder {
         report.files = rendered.files.count
         guard options.write else { return report }
 
+        // What only a written site needs: compressed twins and the manifest of it all.
+        var files = rendered.files
+        files += Gzip.twins(of: files)
+        let inputs = InputDigest.compute(content: content, displayRoot: options.contentDisplay, theme: theme)
+        files.append(Manifest.make(files, asOf: loaded.asOf, inputs: inputs))
+        report.files = files.count
         do {
-            let published = try Publisher.publish(rendered.files, to: options.output)
+            let published = try Publisher.publish(files, to: options.output)
             report.bytes = published.bytesWritten
         } catch {
             report.diagnostics.error(SourceLocation(file: options.output.path, line: 1, column: 1), error.description)

@@ -17,7 +17,7 @@ struct Tongbao: ParsableCommand {
           tongbao build                     # 生成 site/
           tongbao build --as-of 2021-12-31  # 按指定的统计截止日期生成
         """,
-        subcommands: [Build.self, Check.self],
+        subcommands: [Build.self, Check.self, Verify.self],
         defaultSubcommand: Build.self
     )
 }
@@ -118,3 +118,37 @@ struct Check: ParsableCommand {
         try finish(report, success: "检查通过：\(report.files) 个文件可以生成（统计截止 \(report.asOf?.iso ?? "?")）")
     }
 }
+
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "核对已发布的网站与其文件清单是否一致。",
+        discussion: """
+        每次生成的网站都有 manifest.json：列出每个文件的 SHA-256 和大小、统计截止日期和输入的摘要。
+        verify 逐一核对输出目录中的文件，报告缺少、被改动和多出的文件；完全一致时退出码为 0，否则为 1。
+
+        示例：
+          tongbao verify
+          tongbao verify --output /srv/anwei/site
+        """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("要核对的网站目录。", valueName: "目录"))
+    var output: String = "site"
+
+    func run() throws {
+        let result = Verifier.verify(output: URL(fileURLWithPath: output))
+        if let problem = result.problem {
+            FileHandle.standardError.write(Data("错误：\(problem)\n".utf8))
+            throw ExitCode(1)
+        }
+        for path in result.missing { print("缺少：\(path)") }
+        for path in result.changed { print("已改动：\(path)") }
+        for path in result.extra { print("多出：\(path)") }
+        guard result.isClean else {
+            print("不一致：核对 \(result.checked) 个文件，缺少 \(result.missing.count) 个，改动 \(result.changed.count) 个，多出 \(result.extra.count) 个。")
+            throw ExitCode(1)
+        }
+        print("一致：\(result.checked) 个文件与清单相符。")
+    }
+}
+

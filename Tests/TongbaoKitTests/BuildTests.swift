@@ -13,7 +13,10 @@ import Testing
         let report = site.build()
         #expect(report.succeeded, "\(report.lines)")
         // Theme assets are pinned by the content hash in their names, which the pages carry.
-        let produced = TemporarySite.tree(site.output).filter { !$0.key.hasPrefix("assets/") }
+        // Compressed twins and the manifest are derived from the pages; their own tests cover them.
+        let produced = TemporarySite.tree(site.output).filter {
+            !$0.key.hasPrefix("assets/") && !$0.key.hasSuffix(".gz") && $0.key != Manifest.path
+        }
         let expectedFolder = Paths.fixtures.appendingPathComponent("mini/expected")
         if ProcessInfo.processInfo.environment["TONGBAO_UPDATE_GOLDEN"] == "1" {
             try? FileManager.default.removeItem(at: expectedFolder)
@@ -323,5 +326,43 @@ import Testing
             #expect(after[path] == data, "\(path) changed")
         }
         #expect(site.text("circulars/2021-07/index.json").contains("\"较大\": 1"))
+    }
+
+    @Test func compressedTwinsAndAManifestThatVerifies() throws {
+        let site = try TemporarySite(copying: BuildTests.mini)
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        let tree = TemporarySite.tree(site.output)
+        // Every large text file has a gzip twin that decompresses to it.
+        let twin = try #require(tree["notices/tuijin/index.html.gz"])
+        #expect(twin.starts(with: [0x1f, 0x8b, 8, 0, 0, 0, 0, 0])) // gzip, no time stamp
+        let gunzip = Process()
+        gunzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gunzip.arguments = ["-dc", site.output.appendingPathComponent("notices/tuijin/index.html.gz").path]
+        let pipe = Pipe()
+        gunzip.standardOutput = pipe
+        try gunzip.run()
+        let unzipped = pipe.fileHandleForReading.readDataToEndOfFile()
+        gunzip.waitUntilExit()
+        #expect(unzipped == tree["notices/tuijin/index.html"])
+        #expect(tree["files/fangan.pdf.gz"] == nil) // static files are served as they are
+        // The manifest lists every other file with its SHA-256.
+        let manifestData = try #require(tree[Manifest.path])
+        let manifest = try #require(try JSONSerialization.jsonObject(with: manifestData) as? [String: Any])
+        #expect(manifest["as_of"] as? String == "2021-06-30")
+        let entries = try #require(manifest["files"] as? [[String: Any]])
+        #expect(Set(entries.compactMap { $0["path"] as? String }) == Set(tree.keys).subtracting([Manifest.path, Publisher.marker]))
+        let index = try #require(entries.first { $0["path"] as? String == "index.html" })
+        let home = try #require(tree["index.html"])
+        #expect(index["sha256"] as? String == SHA256.hex(home))
+        // verify: clean, then each kind of difference.
+        #expect(Verifier.verify(output: site.output).isClean)
+        try Data("改".utf8).write(to: site.output.appendingPathComponent("index.html"))
+        try FileManager.default.removeItem(at: site.output.appendingPathComponent("feed.xml"))
+        try Data().write(to: site.output.appendingPathComponent("extra.html"))
+        let result = Verifier.verify(output: site.output)
+        #expect(result.changed == ["index.html"] && result.missing == ["feed.xml"] && result.extra == ["extra.html"])
+        let run = try CommandTests.run(["verify", "--output", site.output.path], in: site.root)
+        #expect(run.status == 1 && run.output.contains("已改动：index.html"))
     }
 }
