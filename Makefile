@@ -7,11 +7,13 @@ SWIFT ?= swift
 site: release
 	.build/release/tongbao build
 
-## Run the test suite: the Swift tests, then the independent circular oracle (Tests/Oracle).
+## Run the test suite: the Swift tests, the independent circular oracle (Tests/Oracle),
+## then the site served by a real nginx and crawled (Tests/Integration; needs Debian's nginx).
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	Tests/Oracle/run.sh .build/debug/tongbao
+	Tests/Integration/nginx.sh .build/debug/tongbao
 
 deps:
 	scripts/install-deps

@@ -45,6 +45,7 @@ extension SiteRenderer {
                 "title": title, "label": batch.label, "month_label": batch.month.label,
                 "date": (narrative?.date ?? model.penalties[batch.entries[0]].date).chinese,
                 "body": body, "entries": batch.entries.map(entry),
+                "json_url": url("\(SitePaths.exposureBatch(batch.month.key))index.json"),
             ]
             // Batches are newest first: the next batch in time comes before this one.
             if position + 1 < board.batches.count {
