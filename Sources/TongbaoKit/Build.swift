@@ -13,6 +13,8 @@ public struct BuildOptions: Sendable {
     public var today: Day
     /// false for `check`: load, validate and render, write nothing.
     public var write: Bool
+    /// Render pages on all cores; the output is byte-identical either way.
+    public var parallel = true
 
     public init(content: URL, contentDisplay: String, templates: URL?, output: URL, asOf: Day?, today: Day, write: Bool) {
         self.content = content
@@ -75,7 +77,7 @@ public enum Builder {
         let theme = ThemeLoader.load(overrides: templatesDirectory, displayRoot: templatesDisplay, diagnostics: &report.diagnostics)
         guard let model = loaded.model, !report.diagnostics.hasErrors else { return report }
 
-        let rendered = SiteRenderer.render(model, asOf: loaded.asOf, theme: theme, contentRoot: content)
+        let rendered = SiteRenderer.render(model, asOf: loaded.asOf, theme: theme, contentRoot: content, parallel: options.parallel)
         report.diagnostics.append(contentsOf: rendered.diagnostics)
         checkCollisions(rendered.files, model: model, diagnostics: &report.diagnostics, display: options.contentDisplay)
         guardPrivacy(rendered.files, model: model, options: options, content: content, diagnostics: &report.diagnostics)

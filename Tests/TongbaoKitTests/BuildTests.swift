@@ -97,6 +97,18 @@ import Testing
         #expect(a == b)
     }
 
+    @Test func parallelRenderingEqualsSerialRendering() throws {
+        let site = try TemporarySite(copying: Paths.repository.appendingPathComponent("content"))
+        defer { site.remove() }
+        var serial = site.options(output: site.root.appendingPathComponent("serial"))
+        serial.parallel = false
+        #expect(Builder.run(serial).succeeded)
+        #expect(site.build().succeeded)
+        let parallel = TemporarySite.tree(site.output)
+        #expect(parallel.count > 100)
+        #expect(parallel == TemporarySite.tree(site.root.appendingPathComponent("serial")))
+    }
+
     @Test func aFailedBuildLeavesThePreviousOutputUntouched() throws {
         let site = try TemporarySite(copying: BuildTests.mini)
         defer { site.remove() }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking // Data(contentsOf:) for http URLs on Linux
+#endif
 import Testing
 @testable import TongbaoKit
 
@@ -28,18 +31,29 @@ import Testing
         let process = Process()
         let port: Int
 
+        /// Servers of one test process take distinct ports; each proves it serves its own folder.
+        nonisolated(unsafe) private static var next = 0
+        private static let lock = NSLock()
+
         init(folder: URL, python: String) throws {
-            port = 20000 + Int(getpid() % 20000)
+            Server.lock.lock()
+            Server.next += 1
+            port = 20000 + Int(getpid() % 10000) + Server.next * 10000 % 30000
+            Server.lock.unlock()
+            let token = UUID().uuidString
+            try Data(token.utf8).write(to: folder.appendingPathComponent("__token.txt"))
             process.executableURL = URL(fileURLWithPath: python)
             process.arguments = ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", folder.path]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            // Wait until it answers.
-            for _ in 0..<50 {
-                if (try? Data(contentsOf: URL(string: "http://127.0.0.1:\(port)/404.html")!)) != nil { return }
+            // Wait until it answers with this folder's token (slowly, when other tests load the machine).
+            for _ in 0..<300 {
+                if let url = URL(string: "http://127.0.0.1:\(port)/__token.txt"), let data = try? Data(contentsOf: url),
+                   String(decoding: data, as: UTF8.self) == token { return }
                 usleep(100_000)
             }
+            Issue.record("the test web server on port \(port) did not start")
         }
 
         func stop() {

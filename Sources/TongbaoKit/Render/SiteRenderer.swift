@@ -14,14 +14,20 @@ public struct SiteRenderer {
     var files: [OutputFile] = []
     /// Links found in the documents' bodies, checked once every file is planned.
     var links: [DocumentLink] = []
+    /// Pages planned but not yet rendered.
+    var pages: [PageJob] = []
+    var parallel = true
     var sitemap: [SitemapEntry] = []
 
     /// Renders the whole site; errors (a broken template) come back as diagnostics.
-    public static func render(_ model: SiteModel, asOf: Day, theme: Theme, contentRoot: URL) -> (files: [OutputFile], diagnostics: Diagnostics) {
+    /// - Parameter parallel: render pages on all cores (the output is the same either way).
+    public static func render(_ model: SiteModel, asOf: Day, theme: Theme, contentRoot: URL,
+                              parallel: Bool = true) -> (files: [OutputFile], diagnostics: Diagnostics) {
         var diagnostics = Diagnostics()
         let templates = TemplateSet(theme: theme, diagnostics: &diagnostics)
         guard !diagnostics.hasErrors else { return ([], diagnostics) }
         var renderer = SiteRenderer(model: model, asOf: asOf, templates: templates, contentRoot: contentRoot)
+        renderer.parallel = parallel
         renderer.addAssets(theme)
         renderer.renderAll(diagnostics: &diagnostics)
         return (renderer.files, diagnostics)
@@ -76,6 +82,7 @@ public struct SiteRenderer {
             files.append(OutputFile(path: path, content: .copy(contentRoot.appendingPathComponent("static/\(path)"))))
         }
         checkLinks(diagnostics: &diagnostics)
+        renderPages()
     }
 
     /// Rendered Markdown bodies of every published document.
@@ -360,9 +367,58 @@ public struct SiteRenderer {
         // The home page is the root of the trail: it has none.
         view["breadcrumbs"] = path.isEmpty ? [] : ([("首页", "")] + breadcrumbs).map { ["title": $0.0, "url": url($0.1)] }
         view["mask_name"] = NameMask.lambda
-        let html = NameMask.apply(templates.render(template, view))
         let file = path.hasSuffix(".html") ? path : "\(path)index.html"
-        files.append(OutputFile(path: file, text: html))
+        // Planned now, rendered later with the other pages, in parallel.
+        pages.append(PageJob(index: files.count, template: template, view: view))
+        files.append(OutputFile(path: file, text: ""))
         if template != "404" { sitemap.append(SitemapEntry(path: path, lastModified: lastModified)) }
     }
+
+    /// Renders every planned page through its template, on all cores (the
+    /// templates are immutable and swift-mustache renders without shared
+    /// state); the files keep the order they were planned in.
+    mutating func renderPages() {
+        let jobs = pages
+        let templates = self.templates
+        let results = RenderedPages(count: jobs.count)
+        let render: @Sendable (Int) -> Void = { position in
+            let job = jobs[position]
+            results.store(NameMask.apply(templates.render(job.template, job.view)), at: position)
+        }
+        if parallel {
+            DispatchQueue.concurrentPerform(iterations: jobs.count, execute: render)
+        } else {
+            for position in jobs.indices { render(position) }
+        }
+        for (position, job) in jobs.enumerated() {
+            files[job.index] = OutputFile(path: files[job.index].path, text: results.value(at: position))
+        }
+        pages = []
+    }
+
 }
+
+/// A page waiting for its template: the view data is only read once built.
+struct PageJob: @unchecked Sendable {
+    /// Index of its file in `SiteRenderer.files`.
+    let index: Int
+    let template: String
+    let view: [String: Any]
+}
+
+/// Results of parallel rendering, one slot per page, each written by one thread.
+final class RenderedPages: @unchecked Sendable {
+    private var slots: [String]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: "", count: count) }
+
+    func store(_ html: String, at position: Int) {
+        lock.lock()
+        slots[position] = html
+        lock.unlock()
+    }
+
+    func value(at position: Int) -> String { slots[position] }
+}
+

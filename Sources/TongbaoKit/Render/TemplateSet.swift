@@ -2,7 +2,7 @@ import Foundation
 import Mustache
 
 /// The theme's templates, parsed once, ready to render view data.
-struct TemplateSet {
+struct TemplateSet: Sendable {
     private let library: MustacheLibrary
 
     /// Parses every template; a syntax error is a diagnostic with its file, line and column.
