@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(
             name: "TongbaoKitTests",
             dependencies: ["TongbaoKit"],
-            exclude: ["Fixtures"]
+            exclude: ["Fixtures", "Corpus"]
         ),
     ],
     swiftLanguageModes: [.v6]
