@@ -30,9 +30,42 @@ struct ContentFiles {
             && isDirectory.boolValue
     }
 
+    /// A file (a link to a file inside the content folder counts as one).
     func isRegularFile(_ relativePath: String) -> Bool {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: root.appendingPathComponent(relativePath).path)
-        return attributes?[.type] as? FileAttributeType == .typeRegular
+        let url = root.appendingPathComponent(relativePath)
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && !isDirectory.boolValue && isInside(url)
+    }
+
+    /// Whether a path is a symbolic link (wherever it points, if anywhere).
+    func isLink(_ relativePath: String) -> Bool {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: root.appendingPathComponent(relativePath).path)) != nil
+    }
+
+    /// Whether a path, links followed, stays inside the content folder.
+    func isInside(_ url: URL) -> Bool {
+        let target = url.resolvingSymlinksInPath().path
+        let base = root.resolvingSymlinksInPath().path
+        return target == base || target.hasPrefix(base + "/")
+    }
+
+    /// Reports a top-level folder of the contract that is something else, or a
+    /// file where `data/<kind>.yml` should be that is a folder; true when all is well.
+    func expectFolder(_ relativePath: String, diagnostics: inout Diagnostics) -> Bool {
+        let url = root.appendingPathComponent(relativePath)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { return true }
+        if !isDirectory.boolValue {
+            diagnostics.error(SourceLocation(file: display(relativePath), line: 1, column: 1),
+                              "“\(relativePath)”应当是目录，却是一个文件：其中的内容不会被读取")
+            return false
+        }
+        if !isInside(url) {
+            diagnostics.error(SourceLocation(file: display(relativePath), line: 1, column: 1),
+                              "“\(relativePath)”是指向内容目录之外的链接，不会读取")
+            return false
+        }
+        return true
     }
 
     /// Why a path cannot be an attachment (missing, a folder, outside the content folder), or nil.
@@ -92,6 +125,10 @@ struct ContentFiles {
     /// Reads a UTF-8 text file; a missing or undecodable file is a diagnostic and nil.
     func read(_ relativePath: String, diagnostics: inout Diagnostics) -> TextFile? {
         let location = SourceLocation(file: display(relativePath), line: 1, column: 1)
+        guard isInside(root.appendingPathComponent(relativePath)) else {
+            diagnostics.error(location, "这是指向内容目录之外的链接，不会读取：请把文件本身放进内容目录")
+            return nil
+        }
         let data: Data
         do {
             data = try Data(contentsOf: root.appendingPathComponent(relativePath))

@@ -52,6 +52,11 @@ struct DocumentLoader {
     private mutating func markdownFiles(_ folder: String) -> [String] {
         var result: [String] = []
         for name in files.list(folder) {
+            let path = "\(folder)/\(name)"
+            if files.isLink(path) && !files.isInside(files.root.appendingPathComponent(path)) {
+                diagnostics.warning(SourceLocation(file: files.display(path), line: 1, column: 1), "符号链接指向内容目录之外，已跳过")
+                continue
+            }
             if name.hasSuffix(".md") || name.hasSuffix(".markdown") {
                 result.append("\(folder)/\(name)")
             } else {
@@ -68,7 +73,7 @@ struct DocumentLoader {
         guard let opened = open(path, label: "通知") else { return nil }
         var reader = opened.reader
         let frontMatter = opened.frontMatter
-        let title = reader.string("title", required: true)
+        let title = reader.title("title", required: true)
         let date = reader.day("date", required: true)
         let number = reader.integer("doc_no", in: 1...99999)
         let to = reader.string("to").map(DocumentLoader.recipients)
@@ -102,7 +107,7 @@ struct DocumentLoader {
         guard let opened = open(path, label: "简报") else { return nil }
         var reader = opened.reader
         let frontMatter = opened.frontMatter
-        let title = reader.string("title", required: true)
+        let title = reader.title("title", required: true)
         let date = reader.day("date", required: true)
         let issue = reader.integer("issue", required: true, in: 1...99999)
         let draft = reader.bool("draft") ?? false
@@ -116,7 +121,7 @@ struct DocumentLoader {
         guard let opened = open(path, label: "页面") else { return nil }
         var reader = opened.reader
         let frontMatter = opened.frontMatter
-        let title = reader.string("title", required: true)
+        let title = reader.title("title", required: true)
         let slug = self.slug(&reader, path: path, fallback: nil)
         let draft = reader.bool("draft") ?? false
         let description = reader.string("description")
@@ -126,7 +131,7 @@ struct DocumentLoader {
     }
 
     private mutating func loadCircularNarrative(_ path: String) -> CircularNarrative? {
-        guard let opened = open(path, label: "通报") else { return nil }
+        guard let opened = open(path, label: "通报", allowEmpty: true) else { return nil }
         var reader = opened.reader
         let stem = String(path.split(separator: "/").last ?? "").split(separator: ".").first.map(String.init) ?? ""
         let period = ReportingPeriod.parse(key: stem)
@@ -134,7 +139,7 @@ struct DocumentLoader {
             reader.error(at: SourceLocation(file: files.display(path), line: 1, column: 1),
                          "通报文件名“\(stem)”无效：应为 YYYY-MM.md（月度通报）、YYYY-Qn.md（季度分析）或 YYYY.md（年度考核），如 2021-06.md")
         }
-        let title = reader.string("title")
+        let title = reader.title("title")
         let date = reader.day("date")
         let number = reader.integer("doc_no", in: 1...99999)
         let to = reader.string("to").map(DocumentLoader.recipients)
@@ -152,7 +157,7 @@ struct DocumentLoader {
     }
 
     private mutating func loadExposureNarrative(_ path: String) -> ExposureNarrative? {
-        guard let opened = open(path, label: "曝光说明") else { return nil }
+        guard let opened = open(path, label: "曝光说明", allowEmpty: true) else { return nil }
         var reader = opened.reader
         let stem = String(path.split(separator: "/").last ?? "").split(separator: ".").first.map(String.init) ?? ""
         let month = ReportingPeriod.parse(key: stem).flatMap { $0.kind == .month ? $0 : nil }
@@ -160,7 +165,7 @@ struct DocumentLoader {
             reader.error(at: SourceLocation(file: files.display(path), line: 1, column: 1),
                          "曝光说明的文件名“\(stem)”无效：应为该批处罚所在的月份 YYYY-MM.md，如 2021-06.md")
         }
-        let title = reader.string("title")
+        let title = reader.title("title")
         let date = reader.day("date")
         let draft = reader.bool("draft") ?? false
         let description = reader.string("description")
@@ -174,7 +179,8 @@ struct DocumentLoader {
     // MARK: Parts
 
     /// Reads the file and its front matter; nil (with diagnostics) when either is unusable.
-    private mutating func open(_ path: String, label: String) -> (reader: RecordReader, frontMatter: FrontMatter)? {
+    /// - Parameter allowEmpty: an empty front matter is fine (narratives, whose fields are all optional).
+    private mutating func open(_ path: String, label: String, allowEmpty: Bool = false) -> (reader: RecordReader, frontMatter: FrontMatter)? {
         guard let file = files.read(path, diagnostics: &diagnostics) else { return nil }
         let start = SourceLocation(file: file.displayPath, line: 1, column: 1)
         let frontMatter: FrontMatter
@@ -189,7 +195,7 @@ struct DocumentLoader {
         }
         guard let source = YAMLSource.parse(frontMatter.yaml, file: file.displayPath, lineOffset: frontMatter.yamlLineOffset,
                                             diagnostics: &diagnostics) else { return nil }
-        guard let root = source.root else {
+        guard let root = source.root ?? (allowEmpty ? Node.mapping(Node.Mapping([])) : nil) else {
             diagnostics.error(start, "前置元数据是空的：至少需要 title")
             return nil
         }

@@ -240,11 +240,27 @@ struct LedgerLoader {
     /// presence, form and uniqueness.
     private mutating func rows(_ kind: String, label: String, index: inout IDIndex) -> [Row] {
         var sources: [String] = []
-        for name in ["\(kind).yml", "\(kind).yaml"] where files.isRegularFile("data/\(name)") {
-            sources.append("data/\(name)")
+        for name in ["\(kind).yml", "\(kind).yaml"] {
+            let path = "data/\(name)"
+            if files.isRegularFile(path) {
+                sources.append(path)
+            } else if files.isDirectory(path) {
+                diagnostics.error(SourceLocation(file: files.display(path), line: 1, column: 1),
+                                  "“\(path)”是一个文件夹，应为文件（一类台账分多个文件时，文件夹名不带 .yml：data/\(kind)/）")
+                index.incomplete = true
+            } else if files.isLink(path) {
+                diagnostics.error(SourceLocation(file: files.display(path), line: 1, column: 1),
+                                  "“\(path)”是指向内容目录之外（或不存在的文件）的符号链接，不会读取：请把文件本身放进内容目录")
+                index.incomplete = true
+            }
         }
-        if files.isDirectory("data/\(kind)") {
+        if files.isDirectory("data/\(kind)") && files.expectFolder("data/\(kind)", diagnostics: &diagnostics) {
             for name in files.list("data/\(kind)") {
+                if files.isLink("data/\(kind)/\(name)") && !files.isInside(files.root.appendingPathComponent("data/\(kind)/\(name)")) {
+                    diagnostics.warning(SourceLocation(file: files.display("data/\(kind)/\(name)"), line: 1, column: 1),
+                                        "符号链接指向内容目录之外，已跳过")
+                    continue
+                }
                 if (name.hasSuffix(".yml") || name.hasSuffix(".yaml")) && files.isRegularFile("data/\(kind)/\(name)") {
                     sources.append("data/\(kind)/\(name)")
                 } else {

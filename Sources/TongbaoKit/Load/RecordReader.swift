@@ -63,6 +63,16 @@ struct RecordReader {
         return text
     }
 
+    /// Text of at most `limit` characters (titles: a longer one is a mistake, and slows every page it is on).
+    mutating func title(_ key: String, required: Bool = false, limit: Int = 200) -> String? {
+        guard let text = string(key, required: required) else { return nil }
+        guard text.count <= limit else {
+            error(key, "字段 \(key) 过长（\(text.count) 字，最多 \(limit) 字）")
+            return nil
+        }
+        return text
+    }
+
     mutating func day(_ key: String, required: Bool = false) -> Day? {
         guard let text = string(key, required: required) else { return nil }
         switch Day.parse(text) {

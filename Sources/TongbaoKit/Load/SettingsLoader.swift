@@ -16,9 +16,9 @@ enum SettingsLoader {
             return nil
         }
         guard var reader = RecordReader(source: source, node: root, label: "site.yml ", diagnostics: &diagnostics) else { return nil }
-        let title = reader.string("title", required: true)
-        let issuer = reader.string("issuer", required: true)
-        let prefix = reader.string("doc_prefix", required: true)
+        let title = reader.title("title", required: true)
+        let issuer = reader.title("issuer", required: true)
+        let prefix = reader.title("doc_prefix", required: true, limit: 20)
         var baseURL = reader.string("base_url", required: true)
         if let url = baseURL {
             if !isAbsoluteURL(url) {

@@ -29,6 +29,9 @@ public enum SiteLoader {
             return Result(model: nil, diagnostics: diagnostics, asOf: override ?? today)
         }
         warnAboutUnknownEntries(files, diagnostics: &diagnostics)
+        for folder in knownEntries where folder != "site.yml" {
+            _ = files.expectFolder(folder, diagnostics: &diagnostics)
+        }
         let asOf = override ?? settings.asOf ?? today
         var model = SiteModel(settings: settings)
 

@@ -45,11 +45,18 @@ public struct Diagnostics: Sendable {
     public init() {}
 
     public mutating func error(_ location: SourceLocation, _ message: String) {
-        all.append(Diagnostic(.error, location, message))
+        all.append(Diagnostic(.error, location, Diagnostics.shortened(message)))
     }
 
     public mutating func warning(_ location: SourceLocation, _ message: String) {
-        all.append(Diagnostic(.warning, location, message))
+        all.append(Diagnostic(.warning, location, Diagnostics.shortened(message)))
+    }
+
+    /// A message quoting a huge value (a 5 MB line) keeps its start and end.
+    static func shortened(_ message: String) -> String {
+        let limit = 400
+        guard message.count > limit else { return message }
+        return "\(message.prefix(260))……（省略 \(message.count - 360) 字）……\(message.suffix(100))"
     }
 
     public mutating func append(contentsOf other: Diagnostics) {
