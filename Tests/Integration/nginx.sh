@@ -24,7 +24,10 @@ case "$bin" in /*) ;; *) bin="$root/$bin" ;; esac
 nginx="${NGINX:-$(command -v nginx || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; })}"
 if [ -z "$nginx" ] || [ ! -x "$nginx" ]; then
     echo "nginx is not installed: this test needs it (Debian: apt-get install nginx)." >&2
-    exit 2
+    # CI installs it, so there a missing nginx is a failure; on a developer's machine the crawl is skipped.
+    [ -n "${CI:-}" ] && exit 2
+    echo "skipped: the nginx crawl" >&2
+    exit 0
 fi
 if ! command -v python3 >/dev/null; then
     echo "python3 is not installed: this test needs it." >&2
