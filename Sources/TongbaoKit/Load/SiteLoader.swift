@@ -22,7 +22,8 @@ public enum SiteLoader {
         guard files.isDirectory("") else {
             let exists = FileManager.default.fileExists(atPath: content.path)
             diagnostics.error(SourceLocation(file: displayRoot, line: 1, column: 1),
-                              exists ? "\(content.path) 是文件，不是内容目录：--content 应指向含有 site.yml 的目录" : "内容目录不存在：\(content.path)")
+                              exists ? "\(content.path) 是文件，不是内容目录：--content 应指向含有 site.yml 的目录"
+                                     : "内容目录不存在：\(content.path)（请在含有 content/ 的站点文件夹中运行，或用 --content 指定内容目录）")
             return Result(model: nil, diagnostics: diagnostics, asOf: override ?? today)
         }
         guard let settings = SettingsLoader.load(files, diagnostics: &diagnostics) else {
