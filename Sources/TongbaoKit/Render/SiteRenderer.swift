@@ -37,14 +37,16 @@ public struct SiteRenderer {
         self.model = model
         self.settings = model.settings
         self.publication = Publication(model, asOf: asOf)
+        self.hasCirculars = CircularFigures.firstRecordDay(model, asOf: asOf) != nil
         self.templates = templates
         self.markdown = MarkdownRenderer(unsafeHTML: model.settings.unsafeHTML, rootPath: model.settings.rootPath)
         self.contentRoot = contentRoot
     }
 
     var root: String { settings.rootPath }
-    /// Circulars exist once any ledger record is dated on or before the as-of date.
-    var hasCirculars: Bool { CircularFigures.firstRecordDay(model, asOf: publication.asOf) != nil }
+    /// Circulars exist once any ledger record is dated on or before the as-of date
+    /// (computed once: every page's navigation asks).
+    let hasCirculars: Bool
     func url(_ path: String) -> String { root + path }
     func absoluteURL(_ path: String) -> String { settings.baseURL + path }
 
