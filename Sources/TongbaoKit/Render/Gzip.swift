@@ -10,12 +10,20 @@ enum Gzip {
     /// Smaller files gain nothing.
     static let minimumSize = 512
 
+    /// The twins, in the order of `files`, compressed on all cores.
     static func twins(of files: [OutputFile]) -> [OutputFile] {
-        files.compactMap { file in
+        let candidates: [(path: String, data: Data)] = files.compactMap { file in
             guard case .bytes(let data) = file.content, data.count >= minimumSize,
-                  let dot = file.path.lastIndex(of: "."), extensions.contains(String(file.path[file.path.index(after: dot)...])),
-                  let compressed = compress(data) else { return nil }
-            return OutputFile(path: file.path + ".gz", content: .bytes(compressed))
+                  let dot = file.path.lastIndex(of: "."), extensions.contains(String(file.path[file.path.index(after: dot)...]))
+            else { return nil }
+            return (file.path, data)
+        }
+        let results = ParallelResults<Data?>(count: candidates.count, initial: nil)
+        DispatchQueue.concurrentPerform(iterations: candidates.count) { index in
+            results.store(compress(candidates[index].data), at: index)
+        }
+        return candidates.indices.compactMap { index in
+            results.value(at: index).map { OutputFile(path: candidates[index].path + ".gz", content: .bytes($0)) }
         }
     }
 

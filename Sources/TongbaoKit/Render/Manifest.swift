@@ -16,17 +16,19 @@ public enum Manifest {
     }
 
     static func make(_ files: [OutputFile], asOf: Day, inputs: String) -> OutputFile {
-        var entries: [Entry] = []
-        for file in files where isListed(file.path) {
+        let listed = files.filter { isListed($0.path) }
+        // Hashing is independent per file: on all cores.
+        let results = ParallelResults<Entry?>(count: listed.count, initial: nil)
+        DispatchQueue.concurrentPerform(iterations: listed.count) { index in
+            let file = listed[index]
+            let data: Data
             switch file.content {
-            case .bytes(let data):
-                entries.append(Entry(path: file.path, sha256: SHA256.hex(data), size: data.count))
-            case .copy(let url):
-                let data = (try? Data(contentsOf: url)) ?? Data()
-                entries.append(Entry(path: file.path, sha256: SHA256.hex(data), size: data.count))
+            case .bytes(let bytes): data = bytes
+            case .copy(let url): data = (try? Data(contentsOf: url)) ?? Data()
             }
+            results.store(Entry(path: file.path, sha256: SHA256.hex(data), size: data.count), at: index)
         }
-        entries.sort { $0.path < $1.path }
+        let entries = listed.indices.compactMap { results.value(at: $0) }.sorted { $0.path < $1.path }
         let json = JSON.object([
             ("generator", .string("tongbao")),
             ("as_of", .string(asOf.iso)),

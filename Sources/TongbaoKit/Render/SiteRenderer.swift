@@ -382,7 +382,7 @@ public struct SiteRenderer {
     mutating func renderPages() {
         let jobs = pages
         let templates = self.templates
-        let results = RenderedPages(count: jobs.count)
+        let results = ParallelResults<String>(count: jobs.count, initial: "")
         let render: @Sendable (Int) -> Void = { position in
             let job = jobs[position]
             results.store(NameMask.apply(templates.render(job.template, job.view)), at: position)
@@ -408,19 +408,19 @@ struct PageJob: @unchecked Sendable {
     let view: [String: Any]
 }
 
-/// Results of parallel rendering, one slot per page, each written by one thread.
-final class RenderedPages: @unchecked Sendable {
-    private var slots: [String]
+/// Results of work spread over all cores: one slot per item, each written by one thread.
+final class ParallelResults<Value>: @unchecked Sendable {
+    private var slots: [Value]
     private let lock = NSLock()
 
-    init(count: Int) { slots = Array(repeating: "", count: count) }
+    init(count: Int, initial: Value) { slots = Array(repeating: initial, count: count) }
 
-    func store(_ html: String, at position: Int) {
+    func store(_ value: Value, at position: Int) {
         lock.lock()
-        slots[position] = html
+        slots[position] = value
         lock.unlock()
     }
 
-    func value(at position: Int) -> String { slots[position] }
+    /// Read once every store has returned.
+    func value(at position: Int) -> Value { slots[position] }
 }
-
