@@ -348,14 +348,8 @@ import Testing
         // Every large text file has a gzip twin that decompresses to it.
         let twin = try #require(tree["notices/tuijin/index.html.gz"])
         #expect(twin.starts(with: [0x1f, 0x8b, 8, 0, 0, 0, 0, 0])) // gzip, no time stamp
-        let gunzip = Process()
-        gunzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        gunzip.arguments = ["-dc", site.output.appendingPathComponent("notices/tuijin/index.html.gz").path]
-        let pipe = Pipe()
-        gunzip.standardOutput = pipe
-        try gunzip.run()
-        let unzipped = pipe.fileHandleForReading.readDataToEndOfFile()
-        gunzip.waitUntilExit()
+        let unzipped = try ToolRun.run(URL(fileURLWithPath: "/bin/gzip"),
+                                       ["-dc", site.output.appendingPathComponent("notices/tuijin/index.html.gz").path]).data
         #expect(unzipped == tree["notices/tuijin/index.html"])
         #expect(tree["files/fangan.pdf.gz"] == nil) // static files are served as they are
         // The manifest lists every other file with its SHA-256.

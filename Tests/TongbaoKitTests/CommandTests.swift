@@ -16,26 +16,8 @@ import Testing
         }
     }
 
-    struct Run {
-        let status: Int32
-        let output: String
-        let errors: String
-    }
-
-    static func run(_ arguments: [String], in folder: URL) throws -> Run {
-        let process = Process()
-        process.executableURL = try executable
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
-                   errors: String(decoding: errors, as: UTF8.self))
+    static func run(_ arguments: [String], in folder: URL) throws -> ToolRun {
+        try ToolRun.run(try executable, arguments, in: folder)
     }
 
     @Test func buildWithNoArgumentsReadsContentAndWritesSite() throws {

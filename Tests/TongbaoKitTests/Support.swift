@@ -95,7 +95,7 @@ struct TemporarySite {
         guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil) else { return result }
         for case let url as URL in walker {
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
             if !isDirectory.boolValue, let data = try? Data(contentsOf: url) {
                 result[String(url.standardizedFileURL.path.dropFirst(folder.standardizedFileURL.path.count + 1))] = data
             }
@@ -120,4 +120,35 @@ func expectDiagnostic(_ report: BuildReport, _ prefix: String, _ fragments: Stri
     let matches = report.lines.filter { $0.hasPrefix(prefix) && fragments.allSatisfy($0.contains) }
     #expect(matches.count == 1, "expected one diagnostic \(prefix) … \(fragments) in:\n\(report.lines.joined(separator: "\n"))",
             sourceLocation: sourceLocation)
+}
+
+/// A finished run of a program: its exit status and what it printed.
+struct ToolRun {
+    let status: Int32
+    let data: Data
+    let errors: String
+
+    var output: String { String(decoding: data, as: UTF8.self) }
+
+    /// Runs `tool` to the end. Standard error goes to a file rather than a
+    /// second pipe, so a chatty program (chromium) cannot fill it and block.
+    static func run(_ tool: URL, _ arguments: [String], in folder: URL? = nil) throws -> ToolRun {
+        let process = Process()
+        process.executableURL = tool
+        process.arguments = arguments
+        if let folder { process.currentDirectoryURL = folder }
+        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("tongbao-stderr-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errorFile) }
+        let errorHandle = try FileHandle(forWritingTo: errorFile)
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = errorHandle
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try errorHandle.close()
+        let errors = (try? Data(contentsOf: errorFile)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        return ToolRun(status: process.terminationStatus, data: data, errors: errors)
+    }
 }

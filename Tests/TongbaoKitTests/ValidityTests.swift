@@ -8,16 +8,8 @@ import Testing
 
     /// tidy's error lines (warnings are not errors) for one file.
     static func errors(in file: URL, tidy: String) throws -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tidy)
-        process.arguments = ["-q", "-errors", "--show-warnings", "no", file.path]
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init).filter { $0.contains("Error:") }
+        let output = try ToolRun.run(URL(fileURLWithPath: tidy), ["-q", "-errors", "--show-warnings", "no", file.path]).errors
+        return output.split(separator: "\n").map(String.init).filter { $0.contains("Error:") }
     }
 
     @Test func everyPageOfTheFixtureAndTheSampleSiteIsValid() throws {

@@ -42,10 +42,16 @@ struct ContentFiles {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: root.appendingPathComponent(relativePath).path)) != nil
     }
 
-    /// Whether a path, links followed, stays inside the content folder.
-    func isInside(_ url: URL) -> Bool {
+    /// A symbolic link whose target (followed all the way) is outside the content
+    /// folder: the one rule for every kind of file the build reads or copies.
+    func isLinkOutside(_ relativePath: String) -> Bool {
+        isLink(relativePath) && !isInside(root.appendingPathComponent(relativePath))
+    }
+
+    /// Whether a path, links followed, stays inside `folder` (the content folder by default).
+    func isInside(_ url: URL, folder: String = "") -> Bool {
         let target = url.resolvingSymlinksInPath().path
-        let base = root.resolvingSymlinksInPath().path
+        let base = (folder.isEmpty ? root : root.appendingPathComponent(folder)).resolvingSymlinksInPath().path
         return target == base || target.hasPrefix(base + "/")
     }
 
@@ -74,9 +80,7 @@ struct ContentFiles {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { return "文件不存在" }
         if isDirectory.boolValue { return "是一个文件夹，不是文件" }
-        let target = url.resolvingSymlinksInPath().path
-        let base = root.resolvingSymlinksInPath().path
-        return target.hasPrefix(base + "/") ? nil : "指向内容目录之外，不会发布"
+        return isInside(url) ? nil : "指向内容目录之外，不会发布"
     }
 
     /// Names in a folder (not recursive, hidden files left out), sorted; empty when it does not exist.
@@ -100,13 +104,12 @@ struct ContentFiles {
                 let relative = current.isEmpty ? name : "\(current)/\(name)"
                 let full = relativeDirectory.isEmpty ? relative : "\(relativeDirectory)/\(relative)"
                 let url = root.appendingPathComponent(full)
-                if let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: url.path) {
-                    let target = URL(fileURLWithPath: destination, relativeTo: url.deletingLastPathComponent()).standardizedFileURL
-                    if !target.path.hasPrefix(root.path + "/") {
-                        diagnostics.warning(SourceLocation(file: display(full), line: 1, column: 1),
-                                            "符号链接指向内容目录之外（\(destination)），已跳过")
-                        continue
-                    }
+                // A link may not lead out of the folder walked: out of content/, or from static/
+                // into the ledgers, which would publish them.
+                if isLink(full) && !isInside(url, folder: relativeDirectory) {
+                    let place = isInside(url) ? "\(relativeDirectory)/ 之外" : "内容目录之外"
+                    diagnostics.warning(SourceLocation(file: display(full), line: 1, column: 1), "符号链接指向\(place)，已跳过")
+                    continue
                 }
                 if isDirectory(full) {
                     guard visited.insert(url.resolvingSymlinksInPath().path).inserted else {
@@ -114,7 +117,7 @@ struct ContentFiles {
                         continue
                     }
                     pending.append(relative)
-                } else if isRegularFile(full) || FileManager.default.fileExists(atPath: url.path) {
+                } else if isRegularFile(full) {
                     result.append(relative)
                 }
             }

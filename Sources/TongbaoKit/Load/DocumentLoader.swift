@@ -53,7 +53,7 @@ struct DocumentLoader {
         var result: [String] = []
         for name in files.list(folder) {
             let path = "\(folder)/\(name)"
-            if files.isLink(path) && !files.isInside(files.root.appendingPathComponent(path)) {
+            if files.isLinkOutside(path) {
                 diagnostics.warning(SourceLocation(file: files.display(path), line: 1, column: 1), "符号链接指向内容目录之外，已跳过")
                 continue
             }

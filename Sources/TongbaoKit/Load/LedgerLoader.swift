@@ -256,7 +256,7 @@ struct LedgerLoader {
         }
         if files.isDirectory("data/\(kind)") && files.expectFolder("data/\(kind)", diagnostics: &diagnostics) {
             for name in files.list("data/\(kind)") {
-                if files.isLink("data/\(kind)/\(name)") && !files.isInside(files.root.appendingPathComponent("data/\(kind)/\(name)")) {
+                if files.isLinkOutside("data/\(kind)/\(name)") {
                     diagnostics.warning(SourceLocation(file: files.display("data/\(kind)/\(name)"), line: 1, column: 1),
                                         "符号链接指向内容目录之外，已跳过")
                     continue

@@ -23,19 +23,11 @@ enum SourceSearch {
                     found = true
                 }
                 // Written with markup inside it (`<b>3604</b>26…`): the line itself.
-                if !found, lowered.contains("<"), withoutTags(lowered).contains(needle) {
+                if !found, lowered.contains("<"),
+                   String(decoding: PrivacyGuard.readerText(Array(lowered.utf8)), as: UTF8.self).contains(needle) {
                     result.append(SourceLocation(file: file.displayPath, line: number + 1, column: 1))
                 }
             }
-        }
-        return result
-    }
-
-    private static func withoutTags(_ line: String) -> String {
-        var result = ""
-        var inTag = false
-        for character in line {
-            if character == "<" { inTag = true } else if character == ">" { inTag = false } else if !inTag { result.append(character) }
         }
         return result
     }
