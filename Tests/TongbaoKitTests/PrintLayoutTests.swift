@@ -18,33 +18,47 @@ import Testing
     }
 
     /// A static file server on loopback for the built site, stopped when the test ends.
+    /// The kernel picks a free port (port 0) and the server prints which one, so
+    /// two servers, or anything else on the machine, can never collide on a port.
     final class Server {
         let process = Process()
         let port: Int
 
-        /// Servers of one test process take distinct ports; each proves it serves its own folder.
-        nonisolated(unsafe) private static var next = 0
-        private static let lock = NSLock()
+        enum Failure: Error, CustomStringConvertible {
+            case noPort(String)
+            var description: String {
+                switch self { case .noPort(let said): "the test web server did not say its port: \(said)" }
+            }
+        }
 
         init(folder: URL, python: String) throws {
-            Server.lock.lock()
-            Server.next += 1
-            port = 20000 + Int(getpid() % 10000) + Server.next * 10000 % 30000
-            Server.lock.unlock()
-            let token = UUID().uuidString
-            try Data(token.utf8).write(to: folder.appendingPathComponent("__token.txt"))
             process.executableURL = URL(fileURLWithPath: python)
-            process.arguments = ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", folder.path]
-            process.standardOutput = FileHandle.nullDevice
+            process.arguments = ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", folder.path]
+            let out = Pipe()
+            process.standardOutput = out
             process.standardError = FileHandle.nullDevice
             try process.run()
-            // Wait until it answers with this folder's token (slowly, when other tests load the machine).
-            for _ in 0..<300 {
-                if let url = URL(string: "http://127.0.0.1:\(port)/__token.txt"), let data = try? Data(contentsOf: url),
-                   String(decoding: data, as: UTF8.self) == token { return }
+            // "Serving HTTP on 127.0.0.1 port 41234 (http://127.0.0.1:41234/) ..." is its first line; request logs go to stderr.
+            var said = Data()
+            while !said.contains(UInt8(ascii: "\n")) {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { break } // it exited
+                said.append(chunk)
+            }
+            let line = String(decoding: said, as: UTF8.self)
+            guard let range = line.range(of: " port "),
+                  let port = Int(line[range.upperBound...].prefix { $0.isNumber }) else {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                throw Failure.noPort(line)
+            }
+            self.port = port
+            // It listens before it prints; still, wait until a page comes back.
+            for _ in 0..<100 {
+                if let url = URL(string: "http://127.0.0.1:\(port)/"), (try? Data(contentsOf: url)) != nil { return }
                 usleep(100_000)
             }
-            Issue.record("the test web server on port \(port) did not start")
+            Issue.record("the test web server on port \(port) does not answer")
         }
 
         func stop() {
