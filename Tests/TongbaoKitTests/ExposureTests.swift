@@ -240,6 +240,33 @@ import Testing
         #expect(NameMask.mask("") == "")
     }
 
+    /// The byte-level `apply` against a character-by-character model of it, on
+    /// seeded random texts of marks, Chinese, ASCII and emoji.
+    @Test func applyingMarksMatchesACharacterModel() {
+        func model(_ text: String) -> String {
+            var result = "", marked: String?
+            for character in text {
+                if character == NameMask.open { marked = "" }
+                else if character == NameMask.close, let span = marked { result += NameMask.mask(span); marked = nil }
+                else if marked != nil { marked?.append(character) }
+                else { result.append(character) }
+            }
+            return result + (marked ?? "")
+        }
+        let pieces = ["\u{E000}", "\u{E001}", "张三", "欧阳娜娜", " ", "a", "<b>", "🙂", "某", "\u{E000}司马光\u{E001}"]
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<2_000 {
+            var text = ""
+            for _ in 0..<Int(seed % 12) {
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                text += pieces[Int(seed >> 33) % pieces.count]
+            }
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            #expect(NameMask.apply(text) == model(text), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+        #expect(NameMask.apply("联系人：\u{E000}欧阳娜娜\u{E001}。") == "联系人：欧阳某。")
+    }
+
     @Test func theTemplateLambdaMasksWhateverItsSectionRenders() throws {
         let site = try TemporarySite(["pages/about.md": "---\ntitle: 欧阳娜娜\n---\n正文\n"])
         defer { site.remove() }

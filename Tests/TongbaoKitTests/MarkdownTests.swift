@@ -52,3 +52,13 @@ import Testing
             == "<p><a href=\"/anwei/notices/a/\">甲</a> <a href=\"https://x.org/\">乙</a> <a href=\"/anwei/b/\">丙</a> <img src=\"/anwei/files/a.png\" alt=\"图\" /></p>\n")
     }
 }
+
+/// The theme's escaping: the five characters, every other byte as it was.
+@Suite struct HTMLEscapeTests {
+    @Test func escapesTheFiveCharactersAndKeepsTheRest() {
+        #expect(HTMLEscape.escape("张三 <b>&\"'</b> 🙂") == "张三 &lt;b&gt;&amp;&quot;&#39;&lt;/b&gt; 🙂")
+        #expect(HTMLEscape.escape("安全生产") == "安全生产")
+        #expect(HTMLEscape.escape("") == "")
+        #expect(HTMLEscape.escape("&amp;") == "&amp;amp;")
+    }
+}

@@ -15,6 +15,10 @@ struct ContentFiles {
     /// How the root is shown in diagnostics (`content`).
     let displayRoot: String
 
+    /// Real paths of folders already resolved: resolving walks every component
+    /// of a path with a system call each, and thousands of files share a folder.
+    private let resolved = ResolvedFolders()
+
     init(root: URL, displayRoot: String) {
         self.root = root.standardizedFileURL
         self.displayRoot = displayRoot.hasSuffix("/") ? String(displayRoot.dropLast()) : displayRoot
@@ -50,9 +54,17 @@ struct ContentFiles {
 
     /// Whether a path, links followed, stays inside `folder` (the content folder by default).
     func isInside(_ url: URL, folder: String = "") -> Bool {
-        let target = url.resolvingSymlinksInPath().path
-        let base = (folder.isEmpty ? root : root.appendingPathComponent(folder)).resolvingSymlinksInPath().path
+        let target = realPath(url)
+        let base = resolved.path(of: folder.isEmpty ? root : root.appendingPathComponent(folder))
         return target == base || target.hasPrefix(base + "/")
+    }
+
+    /// `url` with every link resolved; a file that is not a link itself only needs its folder resolved.
+    private func realPath(_ url: URL) -> String {
+        var status = stat()
+        guard lstat(url.path, &status) == 0, status.st_mode & S_IFMT != S_IFLNK else { return url.resolvingSymlinksInPath().path }
+        let folder = resolved.path(of: url.deletingLastPathComponent())
+        return folder == "/" ? "/\(url.lastPathComponent)" : "\(folder)/\(url.lastPathComponent)"
     }
 
     /// Reports a top-level folder of the contract that is something else, or a
@@ -149,5 +161,21 @@ struct ContentFiles {
             text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }
         return TextFile(relativePath: relativePath, displayPath: display(relativePath), text: text)
+    }
+}
+
+/// A memo of folders' real paths, shared by the copies of one `ContentFiles`.
+final class ResolvedFolders: @unchecked Sendable {
+    private var paths: [String: String] = [:]
+    private let lock = NSLock()
+
+    func path(of folder: URL) -> String {
+        let key = folder.path
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = paths[key] { return known }
+        let real = folder.resolvingSymlinksInPath().path
+        paths[key] = real
+        return real
     }
 }

@@ -73,14 +73,9 @@ public struct MarkdownRenderer: Sendable {
     /// has; the theme styles `class="align-right"` instead (no inline style, which
     /// a strict Content-Security-Policy would block).
     static func alignmentAsClasses(_ html: String) -> String {
-        guard html.contains(" align=\"") else { return html }
-        var result = html
-        for cell in ["th", "td"] {
-            for alignment in ["left", "center", "right"] {
-                result = result.replacingOccurrences(of: "<\(cell) align=\"\(alignment)\"", with: "<\(cell) class=\"align-\(alignment)\"")
-            }
-        }
-        return result
+        ByteReplace.replacing(html, ["th", "td"].flatMap { cell in
+            ["left", "center", "right"].map { ("<\(cell) align=\"\($0)\"", "<\(cell) class=\"align-\($0)\"") }
+        })
     }
 
     // MARK: Links

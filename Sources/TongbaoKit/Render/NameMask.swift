@@ -31,23 +31,44 @@ public enum NameMask {
     }
 
     /// Replaces every marked span of rendered output by its masked form.
+    /// Works on the UTF-8 bytes: it runs over every page, most of which hold no mark.
     static func apply(_ rendered: String) -> String {
-        guard rendered.contains(open) else { return rendered }
-        var result = ""
-        var marked: String?
-        for character in rendered {
-            if character == open {
-                marked = ""
-            } else if character == close, let span = marked {
-                result += mask(span)
-                marked = nil
-            } else if marked != nil {
-                marked?.append(character)
-            } else {
-                result.append(character)
+        var rendered = rendered
+        return rendered.withUTF8 { bytes -> String in
+            var mark = nextMark(in: bytes, from: 0)
+            guard mark != nil else { return String(decoding: bytes, as: UTF8.self) }
+            var result: [UInt8] = []
+            result.reserveCapacity(bytes.count)
+            var span: [UInt8]?
+            var position = 0
+            while true {
+                let text = bytes[position..<(mark ?? bytes.count)]
+                if span != nil { span?.append(contentsOf: text) } else { result.append(contentsOf: text) }
+                guard let at = mark else { break }
+                if bytes[at + 2] == 0x80 {
+                    span = [] // an opening mark; an unclosed span before it is dropped
+                } else if let marked = span {
+                    result.append(contentsOf: mask(String(decoding: marked, as: UTF8.self)).utf8)
+                    span = nil
+                } else {
+                    result.append(contentsOf: bytes[at..<(at + 3)]) // a closing mark alone is left as it is
+                }
+                position = at + 3
+                mark = nextMark(in: bytes, from: position)
             }
+            if let marked = span { result.append(contentsOf: marked) }
+            return String(decoding: result, as: UTF8.self)
         }
-        if let span = marked { result += span }
-        return result
+    }
+
+    /// The offset of the next U+E000 (EE 80 80) or U+E001 (EE 80 81) at or after
+    /// `start`; in UTF-8 neither sequence can occur inside another character.
+    private static func nextMark(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var index = start
+        while index + 2 < bytes.count {
+            if bytes[index] == 0xEE, bytes[index + 1] == 0x80, bytes[index + 2] == 0x80 || bytes[index + 2] == 0x81 { return index }
+            index += 1
+        }
+        return nil
     }
 }

@@ -8,15 +8,17 @@ struct TemplateSet: Sendable {
     /// Parses every template; a syntax error is a diagnostic with its file, line and column.
     init(theme: Theme, diagnostics: inout Diagnostics) {
         var library = MustacheLibrary()
+        HTMLEscape.registered
         for (name, file) in theme.templates {
             guard let text = String(data: file.bytes, encoding: .utf8) else {
                 diagnostics.error(SourceLocation(file: file.origin, line: 1, column: 1), "模板不是有效的 UTF-8 文本")
                 continue
             }
             do {
-                library.register(try MustacheTemplate(string: text), named: name)
+                // The first line selects tongbao's escaping (it renders as nothing); lines are counted without it.
+                library.register(try MustacheTemplate(string: HTMLEscape.pragma + text), named: name)
             } catch let error as MustacheTemplate.ParserError {
-                diagnostics.error(SourceLocation(file: file.origin, line: error.context.lineNumber, column: error.context.columnNumber),
+                diagnostics.error(SourceLocation(file: file.origin, line: max(1, error.context.lineNumber - 1), column: error.context.columnNumber),
                                   "模板语法错误：\(TemplateSet.describe(error.error))")
             } catch {
                 diagnostics.error(SourceLocation(file: file.origin, line: 1, column: 1), "模板语法错误：\(error)")
