@@ -34,6 +34,8 @@ public struct BuildReport: Sendable {
     /// Files planned (and, for a build, written).
     public var files: Int = 0
     public var bytes: Int = 0
+    /// Files left as they were in the previous output (same bytes: not rewritten).
+    public var filesKept: Int = 0
     public var succeeded: Bool { !diagnostics.hasErrors }
 }
 
@@ -94,6 +96,7 @@ public enum Builder {
         do {
             let published = try Publisher.publish(files, to: options.output)
             report.bytes = published.bytesWritten
+            report.filesKept = published.filesKept
         } catch {
             report.diagnostics.error(SourceLocation(file: options.output.path, line: 1, column: 1), error.description)
         }

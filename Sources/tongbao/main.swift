@@ -95,7 +95,8 @@ struct Build: ParsableCommand {
     func run() throws {
         let report = Builder.run(try site.options(output: output, write: true))
         let asOf = report.asOf?.iso ?? "?"
-        try finish(report, success: "已生成 \(report.files) 个文件到 \(output)/（统计截止 \(asOf)）")
+        let kept = report.filesKept > 0 ? "，其中 \(report.filesKept) 个与上次相同、未重写" : ""
+        try finish(report, success: "已生成 \(report.files) 个文件到 \(output)/（统计截止 \(asOf)）\(kept)")
     }
 }
 

@@ -157,7 +157,7 @@ struct ContentFiles {
             diagnostics.error(location, "文件不是有效的 UTF-8 文本（请以 UTF-8 编码保存）")
             return nil
         }
-        if text.contains("\r") {
+        if text.utf8.contains(UInt8(ascii: "\r")) {
             text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }
         return TextFile(relativePath: relativePath, displayPath: display(relativePath), text: text)

@@ -4,9 +4,16 @@ import Foundation
 /// The publish stage, the only code that writes the output folder: every file
 /// goes into a staging folder beside the output, which then replaces it whole.
 /// A failure before the swap leaves the previous output untouched.
+///
+/// A file whose bytes equal the previous site's file at the same path is not
+/// written again: the staging folder gets a hard link to it, so it keeps its
+/// inode and modification time (web servers, rsync and backups see it as
+/// unchanged), and the swap stays all or nothing.
 public enum Publisher {
     public struct Report: Sendable {
         public let filesWritten: Int
+        /// Files carried over from the previous site unchanged (hard links).
+        public let filesKept: Int
         public let bytesWritten: Int
     }
 
@@ -34,35 +41,26 @@ public enum Publisher {
         } catch {
             throw Failure(description: "无法创建临时输出目录 \(staging.path)：\(error.localizedDescription)")
         }
-        var created: Set<String> = [""]
-        var bytes = 0
+        // Files are only reused from a folder tongbao wrote.
+        let previous = manager.fileExists(atPath: output.appendingPathComponent(marker).path) ? output.path : nil
+        let outcome: Outcome
         do {
-            try write(Data(markerText.utf8), to: staging.appendingPathComponent(marker).path)
-            for file in files {
-                let destination = staging.appendingPathComponent(file.path)
-                let folder = (file.path as NSString).deletingLastPathComponent
-                if !created.contains(folder) {
-                    try manager.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-                    created.insert(folder)
-                }
-                switch file.content {
-                case .bytes(let data):
-                    try write(data, to: destination.path)
-                    bytes += data.count
-                case .copy(let source):
-                    try manager.copyItem(at: source, to: destination)
-                    bytes += (try? manager.attributesOfItem(atPath: destination.path)[.size] as? Int) ?? 0
-                }
+            let markerData = Data(markerText.utf8), markerPath = staging.appendingPathComponent(marker).path
+            if previous == nil || !keep("\(output.path)/\(marker)", equalTo: markerData, at: markerPath) {
+                try write(markerData, to: markerPath)
             }
+            try makeFolders(for: files, in: staging.path)
+            outcome = try writeFiles(files, into: staging.path, previous: previous)
         } catch {
             try? manager.removeItem(at: staging)
             throw Failure(description: "写入输出文件失败：\(error.localizedDescription)；原有的 \(output.path) 未改动")
         }
+        let report = Report(filesWritten: outcome.written, filesKept: outcome.kept, bytesWritten: outcome.bytes)
         // Swap: one atomic exchange where the kernel can (a web server sees the old
         // site or the new one, never neither); two renames elsewhere.
         if manager.fileExists(atPath: output.path), tongbao_exchange_paths(staging.path, output.path) == 0 {
             try? manager.removeItem(at: staging) // now the previous site
-            return Report(filesWritten: files.count, bytesWritten: bytes)
+            return report
         }
         do {
             if manager.fileExists(atPath: output.path) {
@@ -77,7 +75,81 @@ public enum Publisher {
             throw Failure(description: "无法替换输出目录 \(output.path)：\(error.localizedDescription)")
         }
         try? manager.removeItem(at: retired)
-        return Report(filesWritten: files.count, bytesWritten: bytes)
+        return report
+    }
+
+    struct Outcome {
+        var written = 0
+        var kept = 0
+        var bytes = 0
+    }
+
+    /// Every folder the files need, parents first.
+    private static func makeFolders(for files: [OutputFile], in root: String) throws {
+        var folders = Set<Substring>()
+        for file in files {
+            var path = file.path[...]
+            while let slash = path.lastIndex(of: "/") {
+                path = path[..<slash]
+                guard folders.insert(path).inserted else { break }
+            }
+        }
+        for folder in folders.sorted(by: { $0.count < $1.count }) {
+            if mkdir("\(root)/\(folder)", 0o755) != 0, errno != EEXIST {
+                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+            }
+        }
+    }
+
+    /// Writes (or links, when unchanged) every file, on all cores.
+    private static func writeFiles(_ files: [OutputFile], into root: String, previous: String?) throws -> Outcome {
+        let chunk = 64
+        let chunks = (files.count + chunk - 1) / chunk
+        let results = ParallelResults<Result<Outcome, POSIXError>>(count: chunks, initial: .success(Outcome()))
+        DispatchQueue.concurrentPerform(iterations: chunks) { index in
+            var outcome = Outcome()
+            do {
+                for file in files[(index * chunk)..<min(files.count, (index + 1) * chunk)] {
+                    let destination = "\(root)/\(file.path)"
+                    let data: Data
+                    switch file.content {
+                    case .bytes(let bytes): data = bytes
+                    case .copy(let source):
+                        guard let bytes = try? Data(contentsOf: source) else { throw POSIXError(.EIO) }
+                        data = bytes
+                    }
+                    if let previous, keep("\(previous)/\(file.path)", equalTo: data, at: destination) {
+                        outcome.kept += 1
+                        continue
+                    }
+                    try write(data, to: destination)
+                    outcome.written += 1
+                    outcome.bytes += data.count
+                }
+                results.store(.success(outcome), at: index)
+            } catch let error as POSIXError {
+                results.store(.failure(error), at: index)
+            } catch {
+                results.store(.failure(POSIXError(.EIO)), at: index)
+            }
+        }
+        var total = Outcome()
+        for index in 0..<chunks {
+            let outcome = try results.value(at: index).get()
+            total.written += outcome.written
+            total.kept += outcome.kept
+            total.bytes += outcome.bytes
+        }
+        return total
+    }
+
+    /// Links the previous site's file into the staging folder when it is a
+    /// regular file with exactly these bytes; false when it must be written.
+    private static func keep(_ old: String, equalTo data: Data, at destination: String) -> Bool {
+        var status = stat()
+        guard lstat(old, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) == data.count,
+              let existing = FileManager.default.contents(atPath: old), existing == data else { return false }
+        return link(old, destination) == 0
     }
 
     /// Writes a new file with plain POSIX calls. `Data.write(to:)` syncs every

@@ -78,6 +78,19 @@ public struct MarkdownRenderer: Sendable {
         })
     }
 
+    /// The bytes of line `number` (1-based) of `text`, without its line break; nil past the end.
+    static func line(_ number: Int, of text: String) -> [UInt8]? {
+        var remaining = number - 1
+        var start = text.utf8.startIndex
+        while remaining > 0 {
+            guard let newline = text.utf8[start...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+            start = text.utf8.index(after: newline)
+            remaining -= 1
+        }
+        let rest = text.utf8[start...]
+        return Array(rest.prefix { $0 != UInt8(ascii: "\n") })
+    }
+
     // MARK: Links
 
     /// Characters that end an autolink in Chinese text: full-width punctuation,

@@ -112,14 +112,12 @@ public struct SiteRenderer {
     /// is a warning at its line; its links are kept for `checkLinks`.
     mutating func renderMarkdown(_ source: DocumentSource, page: String, diagnostics: inout Diagnostics) -> String {
         let result = markdown.render(source.body)
-        let lines = source.body.split(separator: "\n", omittingEmptySubsequences: false)
         func location(_ position: MarkdownRenderer.Position) -> SourceLocation {
             // cmark counts columns in bytes; diagnostics count characters.
             // Nodes an extension made (autolinks) may carry no position.
-            guard position.line >= 1, position.line <= lines.count else {
+            guard position.line >= 1, let line = MarkdownRenderer.line(position.line, of: source.body) else {
                 return SourceLocation(file: source.file, line: source.bodyLine, column: 1)
             }
-            let line = lines[position.line - 1].utf8
             let column = String(decoding: line.prefix(max(0, position.column - 1)), as: UTF8.self).count + 1
             return SourceLocation(file: source.file, line: source.bodyLine + position.line - 1, column: column)
         }

@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+@testable import TongbaoKit
+
+/// A rebuild over an existing output folder: after each kind of change the
+/// result is byte for byte the site a clean build makes, and files whose bytes
+/// did not change are not written again (they keep their inode and mtime).
+@Suite struct IncrementalTests {
+    /// Inode and modification time of every file below `folder`.
+    static func identities(_ folder: URL) -> [String: String] {
+        var result: [String: String] = [:]
+        for path in TemporarySite.tree(folder).keys {
+            var status = stat()
+            guard lstat(folder.appendingPathComponent(path).path, &status) == 0 else { continue }
+            result[path] = "\(status.st_ino):\(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)"
+        }
+        return result
+    }
+
+    /// Builds, applies `change`, rebuilds into the same folder, and compares with a
+    /// clean build of the changed content into a new folder. Returns the paths whose
+    /// file was written again (new inode or mtime) by the rebuild.
+    static func rebuild(_ site: TemporarySite, asOf: Day? = nil, rebuildAsOf: Day? = nil,
+                        sourceLocation: Testing.SourceLocation = #_sourceLocation,
+                        _ change: (TemporarySite) throws -> Void) throws -> (rewritten: Set<String>, changed: Set<String>) {
+        #expect(site.build(asOf: asOf).succeeded, sourceLocation: sourceLocation)
+        let before = TemporarySite.tree(site.output)
+        let identitiesBefore = identities(site.output)
+        usleep(20_000) // a rewrite within the same clock tick would keep its mtime
+        try change(site)
+        let report = site.build(asOf: rebuildAsOf ?? asOf)
+        #expect(report.succeeded, "\(report.lines)", sourceLocation: sourceLocation)
+        let clean = site.root.appendingPathComponent("clean/site")
+        #expect(site.build(output: clean, asOf: rebuildAsOf ?? asOf).succeeded, sourceLocation: sourceLocation)
+        let after = TemporarySite.tree(site.output)
+        #expect(after == TemporarySite.tree(clean), "the rebuild differs from a clean build", sourceLocation: sourceLocation)
+        let identitiesAfter = identities(site.output)
+        let rewritten = Set(after.keys.filter { identitiesBefore[$0] != identitiesAfter[$0] })
+        let changed = Set(after.keys.filter { before[$0] != after[$0] })
+        // Exactly the files whose bytes changed (or are new) were written.
+        let unchangedButRewritten = rewritten.subtracting(changed).sorted(), changedButKept = changed.subtracting(rewritten).sorted()
+        #expect(rewritten == changed, "rewritten but unchanged: \(unchangedButRewritten); changed but not rewritten: \(changedButKept)",
+                sourceLocation: sourceLocation)
+        #expect(report.filesKept == after.count - changed.count - 1, sourceLocation: sourceLocation) // the marker is not counted
+        return (rewritten, changed)
+    }
+
+    static func mini() throws -> TemporarySite {
+        try TemporarySite(copying: Paths.fixtures.appendingPathComponent("mini/content"))
+    }
+
+    @Test func nothingChangedWritesNothing() throws {
+        let site = try IncrementalTests.mini()
+        defer { site.remove() }
+        let result = try IncrementalTests.rebuild(site) { _ in }
+        #expect(result.rewritten.isEmpty)
+    }
+
+    @Test func anEditedNoticeRewritesOnlyWhatShowsIt() throws {
+        let site = try IncrementalTests.mini()
+        defer { site.remove() }
+        let result = try IncrementalTests.rebuild(site) { site in
+            let path = site.content.appendingPathComponent("notices/2021-06-15-tuijin.md")
+            let text = try String(contentsOf: path, encoding: .utf8)
+            try Data((text + "\n补充一段新的正文。\n").utf8).write(to: path)
+        }
+        #expect(result.rewritten.contains("notices/tuijin/index.html"))
+        #expect(result.rewritten.contains("manifest.json"))
+        #expect(!result.rewritten.contains("bulletins/index.html"))
+        #expect(!result.rewritten.contains { $0.hasPrefix("circulars/") })
+        #expect(!result.rewritten.contains { $0.hasPrefix("assets/") })
+    }
+
+    @Test func aChangedTemplateRebuildsThePagesUsingIt() throws {
+        let site = try IncrementalTests.mini()
+        defer { site.remove() }
+        let result = try IncrementalTests.rebuild(site) { site in
+            let templates = site.root.appendingPathComponent("templates")
+            try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+            let bulletin = try String(contentsOf: Paths.repository.appendingPathComponent("templates/bulletin.mustache"), encoding: .utf8)
+            try Data(bulletin.replacingOccurrences(of: "</article>", with: "<p class=\"x\">附注</p></article>").utf8)
+                .write(to: templates.appendingPathComponent("bulletin.mustache"))
+        }
+        #expect(result.rewritten.contains { $0.hasPrefix("bulletins/") && $0.hasSuffix(".html") })
+        #expect(!result.rewritten.contains("notices/tuijin/index.html"))
+    }
+
+    @Test func aChangedSettingRebuildsEveryPage() throws {
+        let site = try IncrementalTests.mini()
+        defer { site.remove() }
+        let result = try IncrementalTests.rebuild(site) { site in
+            let path = site.content.appendingPathComponent("site.yml")
+            let text = try String(contentsOf: path, encoding: .utf8)
+            try Data(text.replacingOccurrences(of: "title: ", with: "title: 新").utf8).write(to: path)
+        }
+        #expect(result.rewritten.contains("index.html"))
+        #expect(result.rewritten.contains("notices/tuijin/index.html"))
+    }
+
+    @Test func aChangedLedgerRowRebuildsTheFiguresShowingIt() throws {
+        let site = try IncrementalTests.mini()
+        defer { site.remove() }
+        let result = try IncrementalTests.rebuild(site) { site in
+            let path = site.content.appendingPathComponent("data/accidents.yml")
+            let text = try String(contentsOf: path, encoding: .utf8)
+            guard let range = text.range(of: "deaths: ") else { Issue.record("no deaths field"); return }
+            let digit = text[range.upperBound]
+            try Data(text.replacingCharacters(in: range.upperBound...range.upperBound, with: digit == "1" ? "2" : "1").utf8).write(to: path)
+        }
+        #expect(result.rewritten.contains { $0.hasPrefix("circulars/") })
+        #expect(!result.rewritten.contains("notices/tuijin/index.html"))
+    }
+
+    @Test func aNewAsOfDateRebuildsWhatDependsOnIt() throws {
+        let site = try IncrementalTests.mini()
+        defer { site.remove() }
+        let result = try IncrementalTests.rebuild(site, asOf: Day(year: 2021, month: 6, day: 30),
+                                                  rebuildAsOf: Day(year: 2021, month: 7, day: 31)) { _ in }
+        #expect(result.rewritten.contains("index.html"))
+    }
+
+    @Test func aRemovedNoticeIsGone() throws {
+        let site = try IncrementalTests.mini()
+        defer { site.remove() }
+        _ = try IncrementalTests.rebuild(site) { site in
+            try FileManager.default.removeItem(at: site.content.appendingPathComponent("notices/2021-06-15-tuijin.md"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: site.output.appendingPathComponent("notices/tuijin/index.html").path))
+    }
+}
