@@ -82,16 +82,17 @@ public enum Builder {
         let rendered = SiteRenderer.render(model, asOf: loaded.asOf, theme: theme, contentRoot: content, parallel: options.parallel)
         report.diagnostics.append(contentsOf: rendered.diagnostics)
         checkCollisions(rendered.files, model: model, diagnostics: &report.diagnostics, display: options.contentDisplay)
-        guardPrivacy(rendered.files, model: model, options: options, content: content, diagnostics: &report.diagnostics)
+        let guardian = PrivacyGuard(publicPhones: model.settings.publicPhones, creditCodes: model.enterprises.compactMap(\.creditCode))
+        let finished = FileFinishing.finish(rendered.files, guardian: guardian, publishing: options.write)
+        reportPrivacy(finished.hits, options: options, content: content, diagnostics: &report.diagnostics)
         guard !report.diagnostics.hasErrors else { return report }
         report.files = rendered.files.count
         guard options.write else { return report }
 
         // What only a written site needs: compressed twins and the manifest of it all.
-        var files = rendered.files
-        files += Gzip.twins(of: files)
+        var files = rendered.files + finished.twins
         let inputs = InputDigest.compute(content: content, displayRoot: options.contentDisplay, theme: theme)
-        files.append(Manifest.make(files, asOf: loaded.asOf, inputs: inputs))
+        files.append(Manifest.make(finished.entries, asOf: loaded.asOf, inputs: inputs))
         report.files = files.count
         do {
             let published = try Publisher.publish(files, to: options.output)
@@ -105,21 +106,7 @@ public enum Builder {
 
     /// Stops the build when a planned file would publish an identity-card or
     /// mobile number, reported where the value stands in the content.
-    static func guardPrivacy(_ files: [OutputFile], model: SiteModel, options: BuildOptions, content: URL,
-                             diagnostics: inout Diagnostics) {
-        let guardian = PrivacyGuard(publicPhones: model.settings.publicPhones, creditCodes: model.enterprises.compactMap(\.creditCode))
-        // Every file is scanned on its own: on all cores, hits kept in file order.
-        let scanned = files.filter { PrivacyGuard.isScanned($0.path) }
-        let found = ParallelResults<[PrivacyGuard.Hit]>(count: scanned.count, initial: [])
-        DispatchQueue.concurrentPerform(iterations: scanned.count) { index in
-            let file = scanned[index]
-            switch file.content {
-            case .bytes(let data): found.store(guardian.scan(Array(data), path: file.path), at: index)
-            case .copy(let url):
-                if let data = try? Data(contentsOf: url) { found.store(guardian.scan(Array(data), path: file.path), at: index) }
-            }
-        }
-        let hits = (0..<scanned.count).flatMap { found.value(at: $0) }
+    static func reportPrivacy(_ hits: [PrivacyGuard.Hit], options: BuildOptions, content: URL, diagnostics: inout Diagnostics) {
         var reported = Set<String>()
         for hit in hits where reported.insert(hit.value).inserted {
             let pages = hits.filter { $0.value == hit.value }.map(\.path)

@@ -2,8 +2,8 @@ import CDeflate
 import Foundation
 
 /// `.gz` twins of the text files, for nginx's `gzip_static`: compressed once at
-/// build time instead of on every request. The gzip header carries no time or
-/// name, so the bytes are the same on every rebuild.
+/// build time instead of on every request (by `FileFinishing`). The gzip header
+/// carries no time or name, so the bytes are the same on every rebuild.
 enum Gzip {
     /// Text files worth a twin.
     static let extensions: Set<String> = ["html", "css", "js", "json", "xml", "svg", "txt"]
@@ -17,28 +17,6 @@ enum Gzip {
         return extensions.contains(String(path[path.index(after: dot)...]))
     }
 
-    /// The twins, in the order of `files`, compressed on all cores.
-    static func twins(of files: [OutputFile]) -> [OutputFile] {
-        let candidates: [(path: String, data: Data)] = files.compactMap { file in
-            guard case .bytes(let data) = file.content, data.count >= minimumSize, wantsTwin(file.path) else { return nil }
-            return (file.path, data)
-        }
-        let chunk = 32
-        let chunks = (candidates.count + chunk - 1) / chunk
-        let results = ParallelResults<Data?>(count: candidates.count, initial: nil)
-        DispatchQueue.concurrentPerform(iterations: chunks) { index in
-            // A compressor holds its tables: one per chunk of files, never shared between threads.
-            guard let compressor = libdeflate_alloc_compressor(level) else { return }
-            defer { libdeflate_free_compressor(compressor) }
-            for position in (index * chunk)..<min(candidates.count, (index + 1) * chunk) {
-                results.store(compress(candidates[position].data, with: compressor), at: position)
-            }
-        }
-        return candidates.indices.compactMap { index in
-            results.value(at: index).map { OutputFile(path: candidates[index].path + ".gz", content: .bytes($0)) }
-        }
-    }
-
     /// gzip format (RFC 1952); nil if it fails.
     static func compress(_ data: Data) -> Data? {
         guard let compressor = libdeflate_alloc_compressor(level) else { return nil }
@@ -46,7 +24,7 @@ enum Gzip {
         return compress(data, with: compressor)
     }
 
-    private static func compress(_ data: Data, with compressor: OpaquePointer) -> Data? {
+    static func compress(_ data: Data, with compressor: OpaquePointer) -> Data? {
         let bound = libdeflate_gzip_compress_bound(compressor, data.count)
         var output = Data(count: bound)
         let size = data.withUnsafeBytes { input in

@@ -15,20 +15,9 @@ public enum Manifest {
         public let size: Int
     }
 
-    static func make(_ files: [OutputFile], asOf: Day, inputs: String) -> OutputFile {
-        let listed = files.filter { isListed($0.path) }
-        // Hashing is independent per file: on all cores.
-        let results = ParallelResults<Entry?>(count: listed.count, initial: nil)
-        DispatchQueue.concurrentPerform(iterations: listed.count) { index in
-            let file = listed[index]
-            let data: Data
-            switch file.content {
-            case .bytes(let bytes): data = bytes
-            case .copy(let url): data = (try? Data(contentsOf: url)) ?? Data()
-            }
-            results.store(Entry(path: file.path, sha256: SHA256.hex(data), size: data.count), at: index)
-        }
-        let entries = listed.indices.compactMap { results.value(at: $0) }.sorted { $0.path < $1.path }
+    /// The manifest of `entries` (every listed file, hashed by `FileFinishing`).
+    static func make(_ entries: [Manifest.Entry], asOf: Day, inputs: String) -> OutputFile {
+        let entries = entries.sorted { $0.path < $1.path }
         let json = JSON.object([
             ("generator", .string("tongbao")),
             ("as_of", .string(asOf.iso)),
