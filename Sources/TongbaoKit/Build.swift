@@ -15,6 +15,9 @@ public struct BuildOptions: Sendable {
     public var write: Bool
     /// Render pages on all cores; the output is byte-identical either way.
     public var parallel = true
+    /// Keep a render cache beside the output folder and skip pages it shows unchanged;
+    /// the output is byte-identical either way.
+    public var useCache = true
 
     public init(content: URL, contentDisplay: String, templates: URL?, output: URL, asOf: Day?, today: Day, write: Bool) {
         self.content = content
@@ -36,6 +39,9 @@ public struct BuildReport: Sendable {
     public var bytes: Int = 0
     /// Files left as they were in the previous output (same bytes: not rewritten).
     public var filesKept: Int = 0
+    /// Pages made through a template, and how many of them the render cache supplied.
+    public var pages: Int = 0
+    public var pagesReused: Int = 0
     public var succeeded: Bool { !diagnostics.hasErrors }
 }
 
@@ -79,8 +85,13 @@ public enum Builder {
         let theme = ThemeLoader.load(overrides: templatesDirectory, displayRoot: templatesDisplay, diagnostics: &report.diagnostics)
         guard let model = loaded.model, !report.diagnostics.hasErrors else { return report }
 
-        let rendered = SiteRenderer.render(model, asOf: loaded.asOf, theme: theme, contentRoot: content, parallel: options.parallel)
+        // Pages rendered by the previous build of this output, checked against its files.
+        let cache = options.write && options.useCache ? CacheStore.load(output: options.output) : RenderCache()
+        let rendered = SiteRenderer.render(model, asOf: loaded.asOf, theme: theme, contentRoot: content, parallel: options.parallel,
+                                           cache: cache)
         report.diagnostics.append(contentsOf: rendered.diagnostics)
+        report.pages = rendered.files.count { $0.digest != nil }
+        report.pagesReused = rendered.files.count { if case .previous = $0.content { true } else { false } }
         checkCollisions(rendered.files, model: model, diagnostics: &report.diagnostics, display: options.contentDisplay)
         let guardian = PrivacyGuard(publicPhones: model.settings.publicPhones, creditCodes: model.enterprises.compactMap(\.creditCode))
         let finished = FileFinishing.finish(rendered.files, guardian: guardian, publishing: options.write)
@@ -98,6 +109,7 @@ public enum Builder {
             let published = try Publisher.publish(files, to: options.output)
             report.bytes = published.bytesWritten
             report.filesKept = published.filesKept
+            if options.useCache { CacheStore.save(finished.pages, output: options.output) }
         } catch {
             report.diagnostics.error(SourceLocation(file: options.output.path, line: 1, column: 1), error.description)
         }

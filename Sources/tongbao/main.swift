@@ -96,7 +96,8 @@ struct Build: ParsableCommand {
         let report = Builder.run(try site.options(output: output, write: true))
         let asOf = report.asOf?.iso ?? "?"
         let kept = report.filesKept > 0 ? "，其中 \(report.filesKept) 个与上次相同、未重写" : ""
-        try finish(report, success: "已生成 \(report.files) 个文件到 \(output)/（统计截止 \(asOf)）\(kept)")
+        let reused = report.pagesReused > 0 ? "；\(report.pages) 个页面中 \(report.pagesReused) 个未变，沿用上次的结果" : ""
+        try finish(report, success: "已生成 \(report.files) 个文件到 \(output)/（统计截止 \(asOf)）\(kept)\(reused)")
     }
 }
 

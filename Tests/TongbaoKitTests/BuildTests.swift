@@ -114,14 +114,16 @@ import Testing
         defer { site.remove() }
         #expect(site.build().succeeded)
         let before = TemporarySite.tree(site.output)
+        let cacheBefore = TemporarySite.tree(CacheStore.folder(for: site.output))
         try site.write("data/hazards/2021-06.yml", "- id: YH-9\n  enterprise: E404\n")
         try site.write("notices/2021-06-20-new.md", "---\ntitle: 新通知\ndate: 2021-06-20\n---\n新\n")
         let report = site.build()
         #expect(!report.succeeded)
         #expect(TemporarySite.tree(site.output) == before)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.root.path)
-            .filter { $0.hasPrefix(".") && !$0.hasSuffix(".lock") }
+            .filter { $0.hasPrefix(".") && !$0.hasSuffix(".lock") && !$0.hasSuffix(".cache") }
         #expect(leftovers.isEmpty) // no staging or retired folder
+        #expect(!cacheBefore.isEmpty && TemporarySite.tree(CacheStore.folder(for: site.output)) == cacheBefore)
     }
 
     @Test func aBrokenTemplateIsAnErrorWithItsLine() throws {

@@ -119,6 +119,31 @@ import Testing
         #expect(result.rewritten.contains("index.html"))
     }
 
+    @Test func theRenderCacheRendersOnlyChangedPages() throws {
+        let site = try IncrementalTests.mini()
+        defer { site.remove() }
+        let first = site.build()
+        #expect(first.succeeded && first.pages > 10 && first.pagesReused == 0)
+        let again = site.build()
+        #expect(again.pagesReused == again.pages, "an unchanged site renders nothing again")
+        let path = site.content.appendingPathComponent("notices/2021-06-15-tuijin.md")
+        try Data((try String(contentsOf: path, encoding: .utf8) + "\n补充。\n").utf8).write(to: path)
+        let edited = site.build()
+        // The notice's own page only: list pages show titles and dates, not bodies.
+        #expect(edited.pages - edited.pagesReused == 1, "\(edited.pages - edited.pagesReused) pages rendered again")
+        // A page changed by hand in the output is not trusted: it is rendered again and restored.
+        let home = site.output.appendingPathComponent("index.html")
+        try Data("改过的首页".utf8).write(to: home)
+        let restored = site.build()
+        #expect(restored.pages - restored.pagesReused == 1)
+        #expect(site.text("index.html").contains("<!DOCTYPE html>"))
+        // Without the cache folder the same site comes out.
+        try FileManager.default.removeItem(at: CacheStore.folder(for: site.output))
+        let before = TemporarySite.tree(site.output)
+        #expect(site.build().pagesReused == 0)
+        #expect(TemporarySite.tree(site.output) == before)
+    }
+
     @Test func aRemovedNoticeIsGone() throws {
         let site = try IncrementalTests.mini()
         defer { site.remove() }

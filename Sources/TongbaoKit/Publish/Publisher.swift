@@ -117,6 +117,16 @@ public enum Publisher {
                     case .copy(let source):
                         guard let bytes = try? Data(contentsOf: source) else { throw POSIXError(.EIO) }
                         data = bytes
+                    case .previous(let page):
+                        // The render cache checked it is the previous site's file, as published.
+                        if link(page.file.location, destination) == 0 {
+                            outcome.kept += 1
+                            continue
+                        }
+                        guard let bytes = FileManager.default.contents(atPath: page.file.location), bytes.count == page.file.size else {
+                            throw POSIXError(.EIO)
+                        }
+                        data = bytes
                     }
                     if let previous, keep("\(previous)/\(file.path)", equalTo: data, at: destination) {
                         outcome.kept += 1

@@ -12,6 +12,8 @@ struct FinishedFiles {
     var twins: [OutputFile] = []
     /// SHA-256 and size of every file and twin the manifest lists (when writing).
     var entries: [Manifest.Entry] = []
+    /// The pages made through a template, for the render cache (when writing).
+    var pages: [CacheStore.Record] = []
 }
 
 enum FileFinishing {
@@ -19,6 +21,7 @@ enum FileFinishing {
         var hits: [PrivacyGuard.Hit] = []
         var twin: OutputFile?
         var entries: [Manifest.Entry] = []
+        var page: CacheStore.Record?
     }
 
     /// - Parameter publishing: also compress and hash (a build); a check only scans.
@@ -42,28 +45,64 @@ enum FileFinishing {
                 finished.hits += result.hits
                 if let twin = result.twin { finished.twins.append(twin) }
                 finished.entries += result.entries
+                if let page = result.page { finished.pages.append(page) }
             }
         }
         return finished
     }
 
     private static func finish(_ file: OutputFile, guardian: PrivacyGuard, compressor: OpaquePointer?, publishing: Bool) -> Result {
+        if case .previous(let page) = file.content { return reuse(page, of: file, guardian: guardian, publishing: publishing) }
         var result = Result()
         let data: Data
         switch file.content {
         case .bytes(let bytes): data = bytes
         case .copy(let url): data = (try? Data(contentsOf: url)) ?? Data()
+        case .previous: data = Data()
         }
-        if PrivacyGuard.isScanned(file.path) { result.hits = guardian.scan(Array(data), path: file.path) }
+        var candidates = false
+        if PrivacyGuard.isScanned(file.path) { result.hits = guardian.scan(Array(data), path: file.path, candidates: &candidates) }
         guard publishing else { return result }
+        let sha256 = SHA256.hex(data)
         if Manifest.isListed(file.path) {
-            result.entries.append(Manifest.Entry(path: file.path, sha256: SHA256.hex(data), size: data.count))
+            result.entries.append(Manifest.Entry(path: file.path, sha256: sha256, size: data.count))
         }
+        var twin: (size: Int, sha256: String)?
         if case .bytes = file.content, data.count >= Gzip.minimumSize, Gzip.wantsTwin(file.path),
            let compressor, let compressed = Gzip.compress(data, with: compressor) {
-            let twin = OutputFile(path: file.path + ".gz", content: .bytes(compressed))
-            result.twin = twin
-            result.entries.append(Manifest.Entry(path: twin.path, sha256: SHA256.hex(compressed), size: compressed.count))
+            result.twin = OutputFile(path: file.path + ".gz", content: .bytes(compressed))
+            twin = (compressed.count, SHA256.hex(compressed))
+            result.entries.append(Manifest.Entry(path: file.path + ".gz", sha256: twin?.sha256 ?? "", size: compressed.count))
+        }
+        if let digest = file.digest {
+            result.page = CacheStore.Record(path: file.path, digest: digest, size: data.count, sha256: sha256,
+                                            candidates: candidates, twin: twin)
+        }
+        return result
+    }
+
+    /// A page the render cache vouches for: its file and twin as published last
+    /// time. Only a page holding numbers of the guarded kinds is read and scanned
+    /// again (what may be published can change with site.yml and the ledgers).
+    private static func reuse(_ page: RenderCache.Page, of file: OutputFile, guardian: PrivacyGuard, publishing: Bool) -> Result {
+        var result = Result()
+        var candidates = page.file.candidates
+        if candidates, PrivacyGuard.isScanned(file.path) {
+            let bytes = FileManager.default.contents(atPath: page.file.location) ?? Data()
+            candidates = false
+            result.hits = guardian.scan(Array(bytes), path: file.path, candidates: &candidates)
+        }
+        guard publishing else { return result }
+        if Manifest.isListed(file.path) {
+            result.entries.append(Manifest.Entry(path: file.path, sha256: page.file.sha256, size: page.file.size))
+        }
+        if let twin = page.twin {
+            result.twin = OutputFile(path: file.path + ".gz", content: .previous(RenderCache.Page(digest: page.digest, file: twin, twin: nil)))
+            result.entries.append(Manifest.Entry(path: file.path + ".gz", sha256: twin.sha256, size: twin.size))
+        }
+        if let digest = file.digest {
+            result.page = CacheStore.Record(path: file.path, digest: digest, size: page.file.size, sha256: page.file.sha256,
+                                            candidates: candidates, twin: page.twin.map { ($0.size, $0.sha256) })
         }
         return result
     }

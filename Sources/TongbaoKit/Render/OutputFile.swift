@@ -6,15 +6,22 @@ public struct OutputFile: Sendable {
         case bytes(Data)
         /// A file copied as is (from `static/`).
         case copy(URL)
+        /// The same bytes as the previous build's file at this path, which the
+        /// render cache knows (the page's template and view data are unchanged).
+        case previous(RenderCache.Page)
     }
 
     /// Path below the output folder, `/`-separated.
     public let path: String
     public let content: Content
+    /// For a page rendered through a template: the digest of its template and
+    /// view data (`ViewDigest`), the key of the render cache.
+    public var digest: String?
 
-    public init(path: String, content: Content) {
+    public init(path: String, content: Content, digest: String? = nil) {
         self.path = path
         self.content = content
+        self.digest = digest
     }
 
     public init(path: String, text: String) {

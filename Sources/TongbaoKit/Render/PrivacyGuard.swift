@@ -48,6 +48,14 @@ public struct PrivacyGuard: Sendable {
 
     /// Every hit in one file's bytes, each value once.
     public func scan(_ bytes: [UInt8], path: String) -> [Hit] {
+        var candidates = false
+        return scan(bytes, path: path, candidates: &candidates)
+    }
+
+    /// Every hit, and whether the file holds any number of the two kinds at all,
+    /// published on purpose or not (a page without any needs no new scan when
+    /// only `public_phones` or the credit codes change).
+    func scan(_ bytes: [UInt8], path: String, candidates: inout Bool) -> [Hit] {
         var hits: [Hit] = []
         var seen = Set<String>()
         func record(_ kind: Kind, _ value: String) {
@@ -55,12 +63,12 @@ public struct PrivacyGuard: Sendable {
         }
         let isMarkup = path.hasSuffix(".html") || path.hasSuffix(".htm") || path.hasSuffix(".xml")
         for stream in isMarkup ? [bytes, PrivacyGuard.readerText(bytes)] : [bytes] {
-            scanStream(stream, record: record)
+            scanStream(stream, candidates: &candidates, record: record)
         }
         return hits
     }
 
-    private func scanStream(_ bytes: [UInt8], record: (Kind, String) -> Void) {
+    private func scanStream(_ bytes: [UInt8], candidates: inout Bool, record: (Kind, String) -> Void) {
         var index = 0
         let count = bytes.count
         while index < count {
@@ -76,10 +84,12 @@ public struct PrivacyGuard: Sendable {
             let run = Array(bytes[index..<runEnd])
             if bounded && run.count == 18, PrivacyGuard.isIdentityCard(run) {
                 let value = String(decoding: run, as: UTF8.self).uppercased()
+                candidates = true
                 if !creditCodes.contains(value) { record(.identityCard, value) }
             } else if run.count == 11 && run[0] == UInt8(ascii: "1") && run[1] >= UInt8(ascii: "3") && run[1] <= UInt8(ascii: "9")
                         && !(before.map(isDigit) ?? false) && !(after.map(isDigit) ?? false) {
                 let value = String(decoding: run, as: UTF8.self)
+                candidates = true
                 if !publicPhones.contains(value) { record(.mobile, value) }
             }
             index = runEnd

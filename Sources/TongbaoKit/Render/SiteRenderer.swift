@@ -18,16 +18,21 @@ public struct SiteRenderer {
     var pages: [PageJob] = []
     var parallel = true
     var sitemap: [SitemapEntry] = []
+    /// What the previous build rendered: pages whose digest is unchanged are not rendered again.
+    var cache = RenderCache()
+    /// `site` of the view data, and its digest, per section (the navigation marks the current one).
+    var siteViews: [String: (view: [String: Any], digest: String)] = [:]
 
     /// Renders the whole site; errors (a broken template) come back as diagnostics.
     /// - Parameter parallel: render pages on all cores (the output is the same either way).
-    public static func render(_ model: SiteModel, asOf: Day, theme: Theme, contentRoot: URL,
-                              parallel: Bool = true) -> (files: [OutputFile], diagnostics: Diagnostics) {
+    public static func render(_ model: SiteModel, asOf: Day, theme: Theme, contentRoot: URL, parallel: Bool = true,
+                              cache: RenderCache = RenderCache()) -> (files: [OutputFile], diagnostics: Diagnostics) {
         var diagnostics = Diagnostics()
         let templates = TemplateSet(theme: theme, diagnostics: &diagnostics)
         guard !diagnostics.hasErrors else { return ([], diagnostics) }
         var renderer = SiteRenderer(model: model, asOf: asOf, templates: templates, contentRoot: contentRoot)
         renderer.parallel = parallel
+        renderer.cache = cache
         renderer.addAssets(theme)
         renderer.renderAll(diagnostics: &diagnostics)
         return (renderer.files, diagnostics)
@@ -347,11 +352,11 @@ public struct SiteRenderer {
         return items.map { title, path, key in ["title": title, "url": url(path), "current": key == section] }
     }
 
-    /// Renders one page through `template` and plans its file; HTML pages go into the sitemap.
-    mutating func emit(_ template: String, path: String, title: String, section: String?, breadcrumbs: [(String, String)],
-                               description: String, extra: [String: Any], lastModified: Day? = nil) {
-        var view = extra
-        view["site"] = [
+    /// `site` of the view data for a page of `section`, built once per section with its digest.
+    mutating func siteView(section: String?) -> (view: [String: Any], digest: String) {
+        let key = section ?? "\u{0}"
+        if let known = siteViews[key] { return known }
+        let view: [String: Any] = [
             "title": settings.title,
             "issuer": settings.issuer,
             "root": root,
@@ -360,7 +365,18 @@ public struct SiteRenderer {
             "year": publication.asOf.year,
             "assets": assetURLs,
             "nav": navigation(current: section),
-        ] as [String: Any]
+        ]
+        let made = (view: view, digest: ViewDigest.digest(view))
+        siteViews[key] = made
+        return made
+    }
+
+    /// Renders one page through `template` and plans its file; HTML pages go into the sitemap.
+    mutating func emit(_ template: String, path: String, title: String, section: String?, breadcrumbs: [(String, String)],
+                               description: String, extra: [String: Any], lastModified: Day? = nil) {
+        var view = extra
+        let site = siteView(section: section)
+        view["site"] = site.view
         // The 404 page is served at any address: it names no canonical one.
         let canonical = template == "404" ? "" : absoluteURL(path)
         view["page"] = ["title": title, "url": canonical, "path": url(path), "description": description] as [String: Any]
@@ -369,7 +385,7 @@ public struct SiteRenderer {
         view["mask_name"] = NameMask.lambda
         let file = path.hasSuffix(".html") ? path : "\(path)index.html"
         // Planned now, rendered later with the other pages, in parallel.
-        pages.append(PageJob(index: files.count, template: template, view: view))
+        pages.append(PageJob(index: files.count, template: template, view: view, siteDigest: site.digest))
         files.append(OutputFile(path: file, text: ""))
         if template != "404" { sitemap.append(SitemapEntry(path: path, lastModified: lastModified)) }
     }
@@ -380,10 +396,20 @@ public struct SiteRenderer {
     mutating func renderPages() {
         let jobs = pages
         let templates = self.templates
-        let results = ParallelResults<String>(count: jobs.count, initial: "")
+        let cache = self.cache
+        let paths = jobs.map { files[$0.index].path }
+        let results = ParallelResults<OutputFile?>(count: jobs.count, initial: nil)
         let render: @Sendable (Int) -> Void = { position in
-            let job = jobs[position]
-            results.store(NameMask.apply(templates.render(job.template, job.view)), at: position)
+            let job = jobs[position], path = paths[position]
+            // The key of the render cache: a page made from the same template and view data is the same page.
+            let digest = ViewDigest.digest(job.view, template: templates.digests[job.template] ?? job.template,
+                                           shared: ["site": job.siteDigest])
+            if let page = cache.page(at: path, digest: digest) {
+                results.store(OutputFile(path: path, content: .previous(page), digest: digest), at: position)
+                return
+            }
+            let html = NameMask.apply(templates.render(job.template, job.view))
+            results.store(OutputFile(path: path, content: .bytes(Data(html.utf8)), digest: digest), at: position)
         }
         if parallel {
             DispatchQueue.concurrentPerform(iterations: jobs.count, execute: render)
@@ -391,7 +417,7 @@ public struct SiteRenderer {
             for position in jobs.indices { render(position) }
         }
         for (position, job) in jobs.enumerated() {
-            files[job.index] = OutputFile(path: files[job.index].path, text: results.value(at: position))
+            files[job.index] = results.value(at: position) ?? files[job.index]
         }
         pages = []
     }
@@ -404,6 +430,8 @@ struct PageJob: @unchecked Sendable {
     let index: Int
     let template: String
     let view: [String: Any]
+    /// Digest of `view["site"]`, shared by the pages of a section.
+    let siteDigest: String
 }
 
 /// Results of work spread over all cores: one slot per item, each written by one thread.

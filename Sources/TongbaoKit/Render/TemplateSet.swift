@@ -4,6 +4,9 @@ import Mustache
 /// The theme's templates, parsed once, ready to render view data.
 struct TemplateSet: Sendable {
     private let library: MustacheLibrary
+    /// Per template: SHA-256 of it and every partial and parent it reaches, so
+    /// that a page rendered before is known to render the same again.
+    private(set) var digests: [String: String] = [:]
 
     /// Parses every template; a syntax error is a diagnostic with its file, line and column.
     init(theme: Theme, diagnostics: inout Diagnostics) {
@@ -38,6 +41,32 @@ struct TemplateSet: Sendable {
             }
         }
         self.library = library
+        self.digests = TemplateSet.digests(theme)
+    }
+
+    private static func digests(_ theme: Theme) -> [String: String] {
+        var texts: [String: Data] = [:]
+        var references: [String: [String]] = [:]
+        for (name, file) in theme.templates {
+            texts[name] = file.bytes
+            references[name] = TemplateSet.references(in: String(decoding: file.bytes, as: UTF8.self)).map(\.0)
+        }
+        var result: [String: String] = [:]
+        for name in texts.keys {
+            var reached: Set<String> = [name]
+            var pending = [name]
+            while let next = pending.popLast() {
+                for reference in references[next] ?? [] where reached.insert(reference).inserted { pending.append(reference) }
+            }
+            var hash = SHA256()
+            for reached in reached.sorted() {
+                let bytes = texts[reached] ?? Data()
+                hash.update(Array("\(reached)\n\(bytes.count)\n".utf8))
+                hash.update(bytes)
+            }
+            result[name] = hash.finalizeHex()
+        }
+        return result
     }
 
     /// The templates every site needs.

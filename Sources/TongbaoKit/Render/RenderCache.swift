@@ -1,0 +1,36 @@
+/// What the previous build of an output folder rendered: for every page made
+/// through a template, the digest of its template and view data and what was
+/// published for it. A page whose digest is unchanged is not rendered,
+/// scanned, compressed or hashed again: the publish stage links the previous
+/// file. `CacheStore` reads it from the cache folder beside the output and
+/// drops every entry whose file is no longer exactly as published.
+public struct RenderCache: Sendable {
+    /// A published file, as the cache knows it.
+    public struct File: Sendable, Equatable {
+        /// Absolute path of the file in the previous output folder.
+        public let location: String
+        public let size: Int
+        public let sha256: String
+        /// Whether it holds numbers of the kinds the privacy guard looks for
+        /// (published on purpose); such a page is scanned again on every build.
+        public let candidates: Bool
+    }
+
+    public struct Page: Sendable, Equatable {
+        public let digest: String
+        public let file: File
+        /// Its `.gz` twin, if it has one.
+        public let twin: File?
+    }
+
+    /// By output path.
+    public var pages: [String: Page] = [:]
+
+    public init(pages: [String: Page] = [:]) { self.pages = pages }
+
+    /// The previous page at `path` when it was made from `digest`.
+    func page(at path: String, digest: String) -> Page? {
+        guard let page = pages[path], page.digest == digest else { return nil }
+        return page
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Mustache
+
+/// The key of a page in the render cache: SHA-256 of its template (with every
+/// partial and parent it reaches) and of its view data, in an unambiguous
+/// encoding (a type mark and a length before every value, dictionary keys in
+/// order). A template renders the same bytes from the same view data, so an
+/// equal digest means an equal page.
+enum ViewDigest {
+    /// - Parameter shared: digests of top-level values shared by many pages
+    ///   (`site`), computed once; those keys are not walked again.
+    static func digest(_ view: [String: Any], template: String, shared: [String: String]) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(4096)
+        string(template, into: &bytes)
+        let keys = view.keys.sorted()
+        bytes.append(UInt8(ascii: "{"))
+        number(keys.count, into: &bytes)
+        for key in keys {
+            string(key, into: &bytes)
+            if let digest = shared[key] {
+                bytes.append(UInt8(ascii: "S"))
+                string(digest, into: &bytes)
+            } else if let value = view[key] {
+                append(value, into: &bytes)
+            }
+        }
+        return SHA256.hex(bytes)
+    }
+
+    /// The digest of one value (a shared part of many views).
+    static func digest(_ value: Any) -> String {
+        var bytes: [UInt8] = []
+        append(value, into: &bytes)
+        return SHA256.hex(bytes)
+    }
+
+    static func append(_ value: Any, into bytes: inout [UInt8]) {
+        if let text = value as? String {
+            string(text, into: &bytes)
+        } else if let flag = value as? Bool {
+            bytes.append(flag ? UInt8(ascii: "T") : UInt8(ascii: "F"))
+        } else if let integer = value as? Int {
+            bytes.append(UInt8(ascii: "i"))
+            number(integer, into: &bytes)
+        } else if let dictionary = value as? [String: Any] {
+            let keys = dictionary.keys.sorted()
+            bytes.append(UInt8(ascii: "{"))
+            number(keys.count, into: &bytes)
+            for key in keys {
+                string(key, into: &bytes)
+                if let value = dictionary[key] { append(value, into: &bytes) }
+            }
+        } else if let array = value as? [Any] {
+            bytes.append(UInt8(ascii: "["))
+            number(array.count, into: &bytes)
+            for element in array { append(element, into: &bytes) }
+        } else if let real = value as? Double {
+            bytes.append(UInt8(ascii: "d"))
+            number(Int(bitPattern: UInt(real.bitPattern)), into: &bytes)
+        } else if value is MustacheLambda {
+            // The views' only lambda is `mask_name`, the same function on every page.
+            bytes.append(UInt8(ascii: "L"))
+        } else {
+            // Not a kind the renderer makes: its type and description, so a change still shows.
+            bytes.append(UInt8(ascii: "?"))
+            string(String(reflecting: type(of: value)), into: &bytes)
+            string(String(describing: value), into: &bytes)
+        }
+    }
+
+    private static func string(_ text: String, into bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "s"))
+        number(text.utf8.count, into: &bytes)
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    private static func number(_ value: Int, into bytes: inout [UInt8]) {
+        bytes.append(contentsOf: String(value).utf8)
+        bytes.append(UInt8(ascii: ";"))
+    }
+}
