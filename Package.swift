@@ -9,7 +9,6 @@ let package = Package(
         .library(name: "TongbaoKit", targets: ["TongbaoKit"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
@@ -19,6 +18,12 @@ let package = Package(
             name: "CCmarkGFM",
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        // libyaml from Debian's libyaml-dev: its event parser, under our own YAML reader.
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
         ),
         // zlib from Debian's zlib1g-dev, for the .gz twins nginx's gzip_static serves.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
@@ -37,8 +42,8 @@ let package = Package(
             dependencies: [
                 "CCmarkGFM",
                 "CShims",
+                "CYAML",
                 "CZlib",
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             plugins: ["EmbedTheme"]
