@@ -53,6 +53,9 @@ import Testing
         #expect(try YAMLComposer.compose("") == nil)
         #expect(try YAMLComposer.compose("# only a comment\n") == nil)
         #expect(try root("---\n") == .scalar("", .plain, YAMLMark(line: 2, column: 1), tag: 0))
+        // One byte order mark at the start of a value is dropped, as Foundation's decoding did for Yams.
+        #expect(pairs(try root("a: \u{FEFF}x\nb: \u{FEFF}\u{FEFF}y\nc: x\u{FEFF}\n")).map { $0.value.string }
+            == ["x", "\u{FEFF}y", "x\u{FEFF}"])
     }
 
     @Test func duplicateKeys() {

@@ -115,7 +115,7 @@ private struct Composer {
             switch try next() {
             case YAML_SCALAR_EVENT:
                 let scalar = event.data.scalar
-                let text = scalar.value.map { String(decoding: UnsafeBufferPointer(start: $0, count: scalar.length), as: UTF8.self) } ?? ""
+                let text = scalar.value.map { Composer.text(UnsafeBufferPointer(start: $0, count: scalar.length)) } ?? ""
                 let tag = scalar.quoted_implicit == 1 ? 0 : number(ofTag: scalar.tag, default: strTag)
                 completed = .scalar(text, YAMLScalarStyle(rawValue: UInt8(truncatingIfNeeded: scalar.style.rawValue)) ?? .any,
                                     mark(event.start_mark), tag: tag)
@@ -161,6 +161,15 @@ private struct Composer {
                 stack[top].key = completed
             }
         }
+    }
+
+    /// A scalar's text from libyaml's UTF-8 bytes. Less one leading U+FEFF, as Yams'
+    /// `String(bytes:encoding: .utf8)` (Foundation drops a byte order mark there).
+    static func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[3...]), as: UTF8.self)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// 0 for no tag and for the tags that resolve to the default (`!`, `!!str` on a
