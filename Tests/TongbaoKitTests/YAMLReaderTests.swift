@@ -133,6 +133,20 @@ import Testing
         #expect(problem("- 标题: 报警\u{01}器\n") == "1:5 第 1 行含有控制字符（U+0001），YAML 文件中不能出现：请删除它（多由复制粘贴带入）")
     }
 
+    /// The byte pre-check never hides a refusal: wherever `refused` finds one, `mayBeRefused` is true.
+    @Test func preCheckCoversEveryRefusal() {
+        let refusedTexts = ["a: 1\n? b\n: 2\n", "- ?\n", "*a: 1\n", "  - *x: 1\n", "a: 报\u{2028}警\n", "a: x\u{2029}\n", "a: x\u{85}\n"]
+        for text in refusedTexts {
+            #expect(YAMLSource.refused(text) != nil, "\(text.debugDescription)")
+            #expect(YAMLSource.mayBeRefused(text), "\(text.debugDescription)")
+        }
+        for text in ["a: “报警”\n", "a: 问？\n", "a: 甲\u{2027}\n", "a: \u{C5}\n", ""] {
+            #expect(!YAMLSource.mayBeRefused(text), "\(text.debugDescription)")
+        }
+        // Present but harmless: `refused` is asked and finds nothing.
+        #expect(YAMLSource.mayBeRefused("a: 为什么?\nb: 3*4\n") && YAMLSource.refused("a: 为什么?\nb: 3*4\n") == nil)
+    }
+
     struct Failure: Error, CustomStringConvertible {
         let description: String
         init(_ description: String) { self.description = description }

@@ -17,7 +17,7 @@ struct YAMLSource {
 
     /// Parses `text`; a syntax error becomes a diagnostic and a nil result.
     static func parse(_ text: String, file: String, lineOffset: Int = 0, diagnostics: inout Diagnostics) -> YAMLSource? {
-        if let problem = refused(text) {
+        if mayBeRefused(text), let problem = refused(text) {
             diagnostics.error(SourceLocation(file: file, line: problem.line + lineOffset, column: problem.column), problem.message)
             return nil
         }
@@ -52,6 +52,32 @@ struct YAMLSource {
             lineStart = prefix.index(after: index)
         }
         return (line, String(decoding: prefix[lineStart...], as: UTF8.self).count + 1)
+    }
+
+    /// False when `refused` cannot find anything: none of the bytes its refusals need
+    /// (`?`, `*`, U+2028, U+2029, U+0085) occurs. One pass over the bytes, where
+    /// `refused` splits the text into lines of Characters: on a large ledger that
+    /// took longer than parsing the YAML.
+    static func mayBeRefused(_ text: String) -> Bool {
+        func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            var index = 0
+            let count = bytes.count
+            while index < count {
+                switch bytes[index] {
+                case UInt8(ascii: "?"), UInt8(ascii: "*"):
+                    return true
+                case 0xC2:  // U+0085: C2 85
+                    if index + 1 < count, bytes[index + 1] == 0x85 { return true }
+                case 0xE2:  // U+2028, U+2029: E2 80 A8, E2 80 A9
+                    if index + 2 < count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9 { return true }
+                default:
+                    break
+                }
+                index += 1
+            }
+            return false
+        }
+        return text.utf8.withContiguousStorageIfAvailable(scan) ?? ContiguousArray(text.utf8).withUnsafeBufferPointer(scan)
     }
 
     /// What this tool refuses before libyaml sees it: invisible line separators
