@@ -9,7 +9,6 @@ let package = Package(
         .library(name: "TongbaoKit", targets: ["TongbaoKit"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
@@ -19,6 +18,12 @@ let package = Package(
             name: "CCmarkGFM",
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        // libyaml from Debian's libyaml-dev: its event parser, under our own YAML reader.
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
         ),
         // libdeflate from Debian's libdeflate-dev, for the .gz twins nginx's gzip_static
         // serves: four times as fast as zlib on the site's pages, for the same size.
@@ -43,7 +48,7 @@ let package = Package(
                 "CShims",
                 "CCrypto",
                 "CDeflate",
-                .product(name: "Yams", package: "Yams"),
+                "CYAML",
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             plugins: ["EmbedTheme"]

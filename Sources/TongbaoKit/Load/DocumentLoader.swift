@@ -1,5 +1,3 @@
-import Yams
-
 /// Loads the Markdown documents: `notices/`, `bulletins/`, `pages/` and `circulars/`.
 struct DocumentLoader {
     let files: ContentFiles
@@ -195,7 +193,7 @@ struct DocumentLoader {
         }
         guard let source = YAMLSource.parse(frontMatter.yaml, file: file.displayPath, lineOffset: frontMatter.yamlLineOffset,
                                             diagnostics: &diagnostics) else { return nil }
-        guard let root = source.root ?? (allowEmpty ? Node.mapping(Node.Mapping([])) : nil) else {
+        guard let root = source.root ?? (allowEmpty ? YAMLNode.emptyMapping : nil) else {
             diagnostics.error(start, "前置元数据是空的：至少需要 title")
             return nil
         }

@@ -1,5 +1,3 @@
-import Yams
-
 /// Loads `data/`: the reference data and the ledgers, in dependency order, each
 /// kind from `data/<kind>.yml` and/or the files of `data/<kind>/`, merged.
 struct LedgerLoader {
@@ -280,7 +278,7 @@ struct LedgerLoader {
                 continue
             }
             guard let root = source.root else { continue }
-            guard case .sequence(let sequence) = root else {
+            guard case .sequence(let sequence, _, _) = root else {
                 diagnostics.error(source.location(of: root), "\(path) 应当是记录的列表（每条记录以“- ”开头），而不是\(RecordReader.kindName(root))")
                 index.incomplete = true
                 continue

@@ -1,48 +1,63 @@
-import Yams
-
 /// Reads the fields of one YAML mapping (a ledger row, a front matter block,
 /// site.yml) into typed values, turning every problem into a diagnostic that
 /// points at the offending field.
 struct RecordReader {
     let source: YAMLSource
-    let node: Node
+    let node: YAMLNode
     /// What the record is called in messages (`隐患 YH-2021-0001`).
     var label: String
     private(set) var diagnostics = Diagnostics()
-    private var pairs: [String: (key: Node, value: Node)] = [:]
-    private var keyOrder: [String] = []
+    /// The fields by name, in file order of first appearance; a later field of the
+    /// same name (keys equal as text but not as YAML) replaces the value. Records have
+    /// a handful of fields: a linear search beats hashing every name.
+    private var fields: [Field] = []
+
+    private struct Field {
+        let name: String
+        var key: YAMLNode
+        var value: YAMLNode
+    }
 
     /// nil (with a diagnostic) when `node` is not a mapping.
-    init?(source: YAMLSource, node: Node, label: String, diagnostics: inout Diagnostics) {
-        guard case .mapping(let mapping) = node else {
+    init?(source: YAMLSource, node: YAMLNode, label: String, diagnostics: inout Diagnostics) {
+        guard case .mapping(let mapping, _, _) = node else {
             diagnostics.error(source.location(of: node), "\(label)应当是“字段: 值”形式的映射，而不是\(RecordReader.kindName(node))")
             return nil
         }
         self.source = source
         self.node = node
         self.label = label
-        for (key, value) in mapping {
-            let name = key.string ?? ""
+        fields.reserveCapacity(mapping.count)
+        for pair in mapping {
+            let name = pair.key.string ?? ""
             if name == "<<" {
-                diagnostics.error(source.location(of: key), "不支持 YAML 合并键“<<”：请把字段逐条写出")
+                diagnostics.error(source.location(of: pair.key), "不支持 YAML 合并键“<<”：请把字段逐条写出")
                 continue
             }
-            if pairs[name] == nil { keyOrder.append(name) }
-            pairs[name] = (key, value)
+            if let index = fields.firstIndex(where: { $0.name == name }) {
+                fields[index].key = pair.key
+                fields[index].value = pair.value
+            } else {
+                fields.append(Field(name: name, key: pair.key, value: pair.value))
+            }
         }
     }
 
     var location: SourceLocation { source.location(of: node) }
 
     /// The field names present, in file order.
-    var keys: [String] { keyOrder }
+    var keys: [String] { fields.map(\.name) }
+
+    private func field(_ key: String) -> Field? {
+        fields.first { $0.name == key }
+    }
 
     func location(of key: String) -> SourceLocation {
-        source.location(of: pairs[key]?.value ?? node)
+        source.location(of: field(key)?.value ?? node)
     }
 
     func has(_ key: String) -> Bool {
-        guard let value = pairs[key]?.value else { return false }
+        guard let value = field(key)?.value else { return false }
         return !RecordReader.isNull(value)
     }
 
@@ -51,11 +66,11 @@ struct RecordReader {
     /// The value as text; nil (with an error when `required`) when absent or null.
     mutating func string(_ key: String, required: Bool = false) -> String? {
         guard let value = present(key, required: required) else { return nil }
-        guard case .scalar(let scalar) = value else {
+        guard case .scalar(let scalar, _, _, _) = value else {
             error(key, "字段 \(key) 应当是一个值，而不是\(RecordReader.kindName(value))")
             return nil
         }
-        let text = scalar.string.trimmingSpaces
+        let text = scalar.trimmingSpaces
         if text.isEmpty {
             if required { error(key, "字段 \(key) 不能为空") }
             return nil
@@ -159,14 +174,14 @@ struct RecordReader {
         switch value {
         case .scalar:
             return string(key).map { [($0, location(of: key))] }
-        case .sequence(let sequence):
+        case .sequence(let sequence, _, _):
             var result: [(String, SourceLocation)] = []
             for item in sequence {
-                guard case .scalar(let scalar) = item else {
+                guard case .scalar(let scalar, _, _, _) = item else {
                     diagnostics.error(source.location(of: item), "字段 \(key) 的每一项都应当是一个值，而不是\(RecordReader.kindName(item))")
                     continue
                 }
-                let text = scalar.string.trimmingSpaces
+                let text = scalar.trimmingSpaces
                 if text.isEmpty {
                     diagnostics.error(source.location(of: item), "字段 \(key) 中有空项")
                 } else {
@@ -184,13 +199,13 @@ struct RecordReader {
     }
 
     /// The items of a list of mappings (attachments).
-    mutating func nodeList(_ key: String) -> [Node]? {
+    mutating func nodeList(_ key: String) -> [YAMLNode]? {
         guard let value = present(key, required: false) else { return nil }
-        guard case .sequence(let sequence) = value else {
+        guard case .sequence(let sequence, _, _) = value else {
             error(key, "字段 \(key) 应当是列表，而不是\(RecordReader.kindName(value))")
             return nil
         }
-        return Array(sequence)
+        return sequence
     }
 
     /// A nested mapping (meeting).
@@ -206,9 +221,9 @@ struct RecordReader {
 
     /// Warns about fields not in `known`, suggesting the closest known name.
     mutating func warnAboutUnknownFields(known: [String]) {
-        for name in keyOrder where !known.contains(name) {
-            let hint = Suggestion.hint(for: name, in: known)
-            diagnostics.warning(source.location(of: pairs[name]?.key), "\(label)中有未知字段“\(name)”，已忽略\(hint)")
+        for field in fields where !known.contains(field.name) {
+            let hint = Suggestion.hint(for: field.name, in: known)
+            diagnostics.warning(source.location(of: field.key), "\(label)中有未知字段“\(field.name)”，已忽略\(hint)")
         }
     }
 
@@ -227,25 +242,27 @@ struct RecordReader {
 
     // MARK: Helpers
 
-    private mutating func present(_ key: String, required: Bool) -> Node? {
-        guard let value = pairs[key]?.value, !RecordReader.isNull(value) else {
+    private mutating func present(_ key: String, required: Bool) -> YAMLNode? {
+        guard let value = field(key)?.value, !RecordReader.isNull(value) else {
             if required { diagnostics.error(location, "\(label)缺少必填字段 \(key)") }
             return nil
         }
         return value
     }
 
-    static func isNull(_ node: Node) -> Bool {
-        guard case .scalar(let scalar) = node, scalar.style == .plain else { return false }
-        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+    static func isNull(_ node: YAMLNode) -> Bool {
+        guard case .scalar(let text, .plain, _, _) = node else { return false }
+        switch text {
+        case "", "~", "null", "Null", "NULL": return true
+        default: return false
+        }
     }
 
-    static func kindName(_ node: Node) -> String {
+    static func kindName(_ node: YAMLNode) -> String {
         switch node {
-        case .scalar(let scalar): return "单个值“\(scalar.string)”"
+        case .scalar(let text, _, _, _): return "单个值“\(text)”"
         case .mapping: return "映射（字段: 值）"
         case .sequence: return "列表"
-        case .alias: return "别名"
         }
     }
 }

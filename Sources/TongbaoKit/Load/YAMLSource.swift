@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// A parsed YAML text together with where it came from, so that every node
 /// can be turned back into `file:line:column`.
@@ -9,27 +8,26 @@ struct YAMLSource {
     /// Lines before the YAML text in its file (front matter starts after `---`).
     let lineOffset: Int
     /// The root node; nil for an empty document.
-    let root: Node?
+    let root: YAMLNode?
 
-    func location(of node: Node?) -> SourceLocation {
-        guard let mark = node?.mark else { return SourceLocation(file: file, line: lineOffset + 1, column: 1) }
-        return SourceLocation(file: file, line: mark.line + lineOffset, column: mark.column)
+    func location(of node: YAMLNode?) -> SourceLocation {
+        guard let mark = node?.mark, mark.line > 0 else { return SourceLocation(file: file, line: lineOffset + 1, column: 1) }
+        return SourceLocation(file: file, line: Int(mark.line) + lineOffset, column: Int(mark.column))
     }
 
     /// Parses `text`; a syntax error becomes a diagnostic and a nil result.
     static func parse(_ text: String, file: String, lineOffset: Int = 0, diagnostics: inout Diagnostics) -> YAMLSource? {
-        if let problem = refused(text) {
+        if mayBeRefused(text), let problem = refused(text) {
             diagnostics.error(SourceLocation(file: file, line: problem.line + lineOffset, column: problem.column), problem.message)
             return nil
         }
         do {
-            // No tag resolution: every field is read as text and typed by the reader, and
-            // resolving tags (a regular expression per scalar) costs more than parsing.
-            let root = try Yams.compose(yaml: text, .basic)
+            // No tag resolution: every field is read as text and typed by the reader.
+            let root = try YAMLComposer.compose(text)
             return YAMLSource(file: file, lineOffset: lineOffset, root: root)
-        } catch let error as YamlError {
-            if case let .reader(problem, offset, value, yaml) = error {
-                let (line, column) = position(ofByte: offset ?? 0, in: yaml)
+        } catch {
+            if case let .reader(problem, offset, value) = error {
+                let (line, column) = position(ofByte: offset ?? 0, in: text)
                 let character = value > 0 ? String(format: "U+%04X", value) : "不可见字符"
                 let message = problem.contains("control characters")
                     ? "第 \(line) 行含有控制字符（\(character)），YAML 文件中不能出现：请删除它（多由复制粘贴带入）"
@@ -37,13 +35,10 @@ struct YAMLSource {
                 diagnostics.error(SourceLocation(file: file, line: line + lineOffset, column: column), message)
                 return nil
             }
-            let (mark, message) = describe(error)
-            let location = mark.map { SourceLocation(file: file, line: $0.line + lineOffset, column: $0.column) }
+            let (mark, message) = describe(error, in: text)
+            let location = mark.map { SourceLocation(file: file, line: Int($0.line) + lineOffset, column: Int($0.column)) }
                 ?? SourceLocation(file: file, line: lineOffset + 1, column: 1)
             diagnostics.error(location, message)
-            return nil
-        } catch {
-            diagnostics.error(SourceLocation(file: file, line: lineOffset + 1, column: 1), "无法解析 YAML：\(error)")
             return nil
         }
     }
@@ -57,6 +52,32 @@ struct YAMLSource {
             lineStart = prefix.index(after: index)
         }
         return (line, String(decoding: prefix[lineStart...], as: UTF8.self).count + 1)
+    }
+
+    /// False when `refused` cannot find anything: none of the bytes its refusals need
+    /// (`?`, `*`, U+2028, U+2029, U+0085) occurs. One pass over the bytes, where
+    /// `refused` splits the text into lines of Characters: on a large ledger that
+    /// took longer than parsing the YAML.
+    static func mayBeRefused(_ text: String) -> Bool {
+        func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            var index = 0
+            let count = bytes.count
+            while index < count {
+                switch bytes[index] {
+                case UInt8(ascii: "?"), UInt8(ascii: "*"):
+                    return true
+                case 0xC2:  // U+0085: C2 85
+                    if index + 1 < count, bytes[index + 1] == 0x85 { return true }
+                case 0xE2:  // U+2028, U+2029: E2 80 A8, E2 80 A9
+                    if index + 2 < count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9 { return true }
+                default:
+                    break
+                }
+                index += 1
+            }
+            return false
+        }
+        return text.utf8.withContiguousStorageIfAvailable(scan) ?? ContiguousArray(text.utf8).withUnsafeBufferPointer(scan)
     }
 
     /// What this tool refuses before libyaml sees it: invisible line separators
@@ -83,28 +104,27 @@ struct YAMLSource {
         return nil
     }
 
-    private static func describe(_ error: YamlError) -> (Mark?, String) {
+    private static func describe(_ error: YAMLProblem, in yaml: String) -> (YAMLMark?, String) {
         switch error {
-        case let .scanner(context, problem, mark, yaml),
-             let .parser(context, problem, mark, yaml),
-             let .composer(context, problem, mark, yaml):
+        case let .syntax(context, contextMark, problem, mark):
             // For an unclosed quote or bracket the place where it opened is the useful one.
-            let opening = context.map { ["quoted scalar", "flow", "simple key"].contains(where: $0.text.contains) } ?? false
-            let where_ = opening ? context?.mark ?? mark : mark
+            let opening = context.map { text in ["quoted scalar", "flow", "simple key"].contains(where: text.contains) } ?? false
+            let where_ = opening ? contextMark : mark
             // A tab where a token should start is a tab used to indent.
             let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
-            if problem.contains("cannot start any token"), mark.line >= 1, mark.line <= lines.count,
-               lines[mark.line - 1].unicodeScalars.dropFirst(max(0, mark.column - 1)).first == "\t" {
+            let line = Int(mark.line), column = Int(mark.column)
+            if problem.contains("cannot start any token"), line >= 1, line <= lines.count,
+               lines[line - 1].unicodeScalars.dropFirst(max(0, column - 1)).first == "\t" {
                 return (mark, "YAML 格式错误：缩进中不能使用 Tab 键，请改用空格")
             }
-            return (where_, "YAML 格式错误：\(explain(problem: problem, context: context?.text))")
-        case let .duplicatedKeysInMapping(duplicates, context):
+            return (where_, "YAML 格式错误：\(explain(problem: problem, context: context))")
+        case let .duplicateKeys(duplicates, mark):
             let keys = duplicates.map { "“\($0)”" }.joined(separator: "、")
-            return (context.mark, "同一条记录中字段 \(keys) 出现了不止一次")
-        case let .reader(problem, _, _, _):
+            return (mark, "同一条记录中字段 \(keys) 出现了不止一次")
+        case let .reader(problem, _, _):
             return (nil, "文件不是有效的 UTF-8 文本：\(problem)")
-        default:
-            return (nil, "无法解析 YAML：\(error)")
+        case .memory:
+            return (nil, "无法解析 YAML：Memory error")
         }
     }
 
