@@ -71,6 +71,8 @@ public enum Builder {
             }
         }
         defer { withExtendedLifetime(lock) {} }
+        var clock = PhaseClock()
+        defer { clock.report() }
 
         if let explicit = options.templates {
             var isDirectory: ObjCBool = false
@@ -78,23 +80,31 @@ public enum Builder {
                 report.diagnostics.error(SourceLocation(file: explicit.path, line: 1, column: 1), "模板目录不存在：\(explicit.path)")
             }
         }
+        // Hashing every input for the manifest needs only the files: it runs beside the build.
+        let inputLines = options.write ? Background { [content, options] in
+            InputDigest.contentLines(content: content, displayRoot: options.contentDisplay)
+        } : nil
         let loaded = SiteLoader.load(content: content, displayRoot: options.contentDisplay, asOf: options.asOf, today: options.today)
         report.diagnostics.append(contentsOf: loaded.diagnostics)
         report.asOf = loaded.asOf
+        clock.mark("load")
         let templatesDisplay = options.templates?.path ?? displayPath(templatesDirectory)
         let theme = ThemeLoader.load(overrides: templatesDirectory, displayRoot: templatesDisplay, diagnostics: &report.diagnostics)
         guard let model = loaded.model, !report.diagnostics.hasErrors else { return report }
 
         // Pages rendered by the previous build of this output, checked against its files.
         let cache = options.write && options.useCache ? CacheStore.load(output: options.output) : RenderCache()
+        clock.mark("cache")
         let rendered = SiteRenderer.render(model, asOf: loaded.asOf, theme: theme, contentRoot: content, parallel: options.parallel,
                                            cache: cache)
+        clock.mark("render")
         report.diagnostics.append(contentsOf: rendered.diagnostics)
         report.pages = rendered.files.count { $0.digest != nil }
         report.pagesReused = rendered.files.count { if case .previous = $0.content { true } else { false } }
         checkCollisions(rendered.files, model: model, diagnostics: &report.diagnostics, display: options.contentDisplay)
         let guardian = PrivacyGuard(publicPhones: model.settings.publicPhones, creditCodes: model.enterprises.compactMap(\.creditCode))
         let finished = FileFinishing.finish(rendered.files, guardian: guardian, publishing: options.write)
+        clock.mark("finish")
         reportPrivacy(finished.hits, options: options, content: content, diagnostics: &report.diagnostics)
         guard !report.diagnostics.hasErrors else { return report }
         report.files = rendered.files.count
@@ -102,14 +112,18 @@ public enum Builder {
 
         // What only a written site needs: compressed twins and the manifest of it all.
         var files = rendered.files + finished.twins
-        let inputs = InputDigest.compute(content: content, displayRoot: options.contentDisplay, theme: theme)
+        let inputs = InputDigest.combine(inputLines?.value ?? "", theme: theme)
+        clock.mark("inputs")
         files.append(Manifest.make(finished.entries, asOf: loaded.asOf, inputs: inputs))
+        clock.mark("manifest")
         report.files = files.count
         do {
             let published = try Publisher.publish(files, to: options.output)
             report.bytes = published.bytesWritten
             report.filesKept = published.filesKept
+            clock.mark("publish")
             if options.useCache { CacheStore.save(finished.pages, output: options.output) }
+            clock.mark("cache")
         } catch {
             report.diagnostics.error(SourceLocation(file: options.output.path, line: 1, column: 1), error.description)
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Loads the Markdown documents: `notices/`, `bulletins/`, `pages/` and `circulars/`.
 struct DocumentLoader {
     let files: ContentFiles
@@ -29,22 +31,39 @@ struct DocumentLoader {
     }
 
     mutating func load(into model: inout SiteModel) {
-        for path in markdownFiles("notices") {
-            if let notice = loadNotice(path) { model.notices.append(notice) }
-        }
-        for path in markdownFiles("bulletins") {
-            if let bulletin = loadBulletin(path) { model.bulletins.append(bulletin) }
-        }
-        for path in markdownFiles("pages") {
-            if let page = loadPage(path) { model.pages.append(page) }
-        }
-        for path in markdownFiles("circulars") {
-            if let narrative = loadCircularNarrative(path) { model.circularNarratives.append(narrative) }
-        }
-        for path in markdownFiles("exposures") {
-            if let narrative = loadExposureNarrative(path) { model.exposureNarratives.append(narrative) }
-        }
+        model.notices += loadAll(markdownFiles("notices")) { $0.loadNotice($1) }
+        model.bulletins += loadAll(markdownFiles("bulletins")) { $0.loadBulletin($1) }
+        model.pages += loadAll(markdownFiles("pages")) { $0.loadPage($1) }
+        model.circularNarratives += loadAll(markdownFiles("circulars")) { $0.loadCircularNarrative($1) }
+        model.exposureNarratives += loadAll(markdownFiles("exposures")) { $0.loadExposureNarrative($1) }
         checkUniqueness(model)
+    }
+
+    /// Loads each file on its own (read, front matter, fields), on all cores;
+    /// documents and diagnostics come out in file order, as one by one.
+    private mutating func loadAll<Document: Sendable>(_ paths: [String],
+                                                      _ load: @Sendable (inout DocumentLoader, String) -> Document?) -> [Document] {
+        let fresh = DocumentLoader(files: files, settings: settings)
+        let chunk = 16
+        let chunks = (paths.count + chunk - 1) / chunk
+        let results = ParallelResults<[(Document?, Diagnostics)]>(count: chunks, initial: [])
+        DispatchQueue.concurrentPerform(iterations: chunks) { index in
+            var done: [(Document?, Diagnostics)] = []
+            for path in paths[(index * chunk)..<min(paths.count, (index + 1) * chunk)] {
+                var loader = fresh
+                let document = load(&loader, path)
+                done.append((document, loader.diagnostics))
+            }
+            results.store(done, at: index)
+        }
+        var documents: [Document] = []
+        for index in 0..<chunks {
+            for (document, found) in results.value(at: index) {
+                diagnostics.append(contentsOf: found)
+                if let document { documents.append(document) }
+            }
+        }
+        return documents
     }
 
     private mutating func markdownFiles(_ folder: String) -> [String] {
@@ -67,7 +86,7 @@ struct DocumentLoader {
 
     // MARK: Kinds
 
-    private mutating func loadNotice(_ path: String) -> Notice? {
+    fileprivate mutating func loadNotice(_ path: String) -> Notice? {
         guard let opened = open(path, label: "通知") else { return nil }
         var reader = opened.reader
         let frontMatter = opened.frontMatter
@@ -101,7 +120,7 @@ struct DocumentLoader {
                       documentNumber: documentNumber, to: to, cc: cc, attachments: attachments, meeting: meeting)
     }
 
-    private mutating func loadBulletin(_ path: String) -> Bulletin? {
+    fileprivate mutating func loadBulletin(_ path: String) -> Bulletin? {
         guard let opened = open(path, label: "简报") else { return nil }
         var reader = opened.reader
         let frontMatter = opened.frontMatter
@@ -115,7 +134,7 @@ struct DocumentLoader {
         return Bulletin(source: source(path, frontMatter, reader, slug: String(issue), title: title, draft: draft, description: description), date: date, issue: issue)
     }
 
-    private mutating func loadPage(_ path: String) -> Page? {
+    fileprivate mutating func loadPage(_ path: String) -> Page? {
         guard let opened = open(path, label: "页面") else { return nil }
         var reader = opened.reader
         let frontMatter = opened.frontMatter
@@ -128,7 +147,7 @@ struct DocumentLoader {
         return Page(source: source(path, frontMatter, reader, slug: slug, title: title, draft: draft, description: description))
     }
 
-    private mutating func loadCircularNarrative(_ path: String) -> CircularNarrative? {
+    fileprivate mutating func loadCircularNarrative(_ path: String) -> CircularNarrative? {
         guard let opened = open(path, label: "通报", allowEmpty: true) else { return nil }
         var reader = opened.reader
         let stem = String(path.split(separator: "/").last ?? "").split(separator: ".").first.map(String.init) ?? ""
@@ -154,7 +173,7 @@ struct DocumentLoader {
             period: period, title: title, date: date, documentNumber: documentNumber, to: to, cc: cc)
     }
 
-    private mutating func loadExposureNarrative(_ path: String) -> ExposureNarrative? {
+    fileprivate mutating func loadExposureNarrative(_ path: String) -> ExposureNarrative? {
         guard let opened = open(path, label: "曝光说明", allowEmpty: true) else { return nil }
         var reader = opened.reader
         let stem = String(path.split(separator: "/").last ?? "").split(separator: ".").first.map(String.init) ?? ""

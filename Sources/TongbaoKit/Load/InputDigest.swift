@@ -8,6 +8,11 @@ import Foundation
 /// files are hashed on all cores.
 enum InputDigest {
     static func compute(content: URL, displayRoot: String, theme: Theme) -> String {
+        combine(contentLines(content: content, displayRoot: displayRoot), theme: theme)
+    }
+
+    /// The lines of the content folder's files (the part worth starting early, beside the loading).
+    static func contentLines(content: URL, displayRoot: String) -> String {
         let files = ContentFiles(root: content, displayRoot: displayRoot)
         var ignored = Diagnostics()
         let paths = files.listRecursively("", diagnostics: &ignored)
@@ -17,10 +22,34 @@ enum InputDigest {
             guard let data = try? Data(contentsOf: content.appendingPathComponent(path)) else { return }
             lines.store("content/\(path) \(data.count) \(SHA256.hex(data))\n", at: index)
         }
-        var text = (0..<paths.count).map { lines.value(at: $0) }.joined()
+        return (0..<paths.count).map { lines.value(at: $0) }.joined()
+    }
+
+    static func combine(_ contentLines: String, theme: Theme) -> String {
+        var text = contentLines
         for path in theme.files.keys.sorted() {
             if let file = theme.files[path] { text += "theme/\(path) \(file.bytes.count) \(SHA256.hex(file.bytes))\n" }
         }
         return SHA256.hex(Array(text.utf8))
+    }
+}
+
+/// A value computed on another thread while the caller goes on; `value` waits for it.
+final class Background<Value: Sendable>: @unchecked Sendable {
+    private var result: Value?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ work: @escaping @Sendable () -> Value) {
+        DispatchQueue.global().async {
+            self.result = work()
+            self.done.signal()
+        }
+    }
+
+    /// Waits for the work to finish.
+    var value: Value? {
+        done.wait()
+        done.signal()
+        return result
     }
 }

@@ -39,16 +39,20 @@ public struct MarkdownRenderer: Sendable {
         public let links: [(url: String, position: Position)]
     }
 
+    /// Only parsing holds the lock: walking the tree and writing HTML touch no
+    /// shared state, so they run on as many threads as call this.
     public func render(_ markdown: String) -> Rendered {
+        var options = CMARK_OPT_DEFAULT
+        if unsafeHTML { options |= CMARK_OPT_UNSAFE }
         MarkdownRenderer.lock.lock()
-        defer { MarkdownRenderer.lock.unlock() }
         if !MarkdownRenderer.registered {
             cmark_gfm_core_extensions_ensure_registered()
             MarkdownRenderer.registered = true
         }
-        var options = CMARK_OPT_DEFAULT
-        if unsafeHTML { options |= CMARK_OPT_UNSAFE }
-        guard let parser = cmark_parser_new(options) else { return Rendered(html: "", droppedHTML: [], links: []) }
+        guard let parser = cmark_parser_new(options) else {
+            MarkdownRenderer.lock.unlock()
+            return Rendered(html: "", droppedHTML: [], links: [])
+        }
         defer { cmark_parser_free(parser) }
         for name in MarkdownRenderer.extensionNames {
             if let syntax = cmark_find_syntax_extension(name) {
@@ -59,7 +63,9 @@ public struct MarkdownRenderer: Sendable {
             // The buffer ends with a NUL that is not part of the text.
             cmark_parser_feed(parser, buffer.baseAddress, buffer.count - 1)
         }
-        guard let document = cmark_parser_finish(parser) else { return Rendered(html: "", droppedHTML: [], links: []) }
+        let parsed = cmark_parser_finish(parser)
+        MarkdownRenderer.lock.unlock()
+        guard let document = parsed else { return Rendered(html: "", droppedHTML: [], links: []) }
         defer { cmark_node_free(document) }
         let (dropped, links) = adjustLinks(in: document)
         guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {

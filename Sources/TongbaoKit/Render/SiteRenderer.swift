@@ -22,6 +22,8 @@ public struct SiteRenderer {
     var cache = RenderCache()
     /// `site` of the view data, and its digest, per section (the navigation marks the current one).
     var siteViews: [String: (view: [String: Any], digest: String)] = [:]
+    /// The start of each body's text, by the document's file (`description` when the front matter has none).
+    var summaries: [String: String] = [:]
 
     /// Renders the whole site; errors (a broken template) come back as diagnostics.
     /// - Parameter parallel: render pages on all cores (the output is the same either way).
@@ -59,6 +61,7 @@ public struct SiteRenderer {
 
     mutating func renderAll(diagnostics: inout Diagnostics) {
         let bodies = renderBodies(diagnostics: &diagnostics)
+        summaries = bodies.summaries
         let circulars = computeCirculars()
         renderHome(latestCircular: circulars.latestMonth)
         renderCirculars(circulars, diagnostics: &diagnostics)
@@ -92,31 +95,56 @@ public struct SiteRenderer {
         renderPages()
     }
 
-    /// Rendered Markdown bodies of every published document.
+    /// Rendered Markdown bodies of every published document, and the start of
+    /// each one's text (the pages' description when the front matter has none).
     struct Bodies {
         var notices: [String: String] = [:]
         var bulletins: [Int: String] = [:]
         var pages: [String: String] = [:]
+        /// By the document's file.
+        var summaries: [String: String] = [:]
     }
 
+    /// Renders every body, on all cores (cmark-gfm parses under its lock, the
+    /// rest runs in parallel); diagnostics and links are recorded in document order.
     mutating func renderBodies(diagnostics: inout Diagnostics) -> Bodies {
+        let documents: [(source: DocumentSource, page: String)] =
+            publication.notices.map { ($0.source, SitePaths.notice($0.source.slug)) }
+            + publication.bulletins.map { ($0.source, SitePaths.bulletin($0.issue)) }
+            + publication.pages.map { ($0.source, SitePaths.page($0.source.slug)) }
+        let markdown = self.markdown
+        let results = ParallelResults<(MarkdownRenderer.Rendered, String)?>(count: documents.count, initial: nil)
+        let render: @Sendable (Int) -> Void = { index in
+            let rendered = markdown.render(documents[index].source.body)
+            results.store((rendered, DisplayText.plainText(fromHTML: rendered.html, limit: 120)), at: index)
+        }
+        if parallel {
+            DispatchQueue.concurrentPerform(iterations: documents.count, execute: render)
+        } else {
+            for index in documents.indices { render(index) }
+        }
         var bodies = Bodies()
-        for notice in publication.notices {
-            bodies.notices[notice.source.slug] = renderMarkdown(notice.source, page: SitePaths.notice(notice.source.slug), diagnostics: &diagnostics)
+        var html: [String] = []
+        for (index, document) in documents.enumerated() {
+            guard let (rendered, summary) = results.value(at: index) else { html.append(""); continue }
+            html.append(record(rendered, of: document.source, page: document.page, diagnostics: &diagnostics))
+            bodies.summaries[document.source.file] = summary
         }
-        for bulletin in publication.bulletins {
-            bodies.bulletins[bulletin.issue] = renderMarkdown(bulletin.source, page: SitePaths.bulletin(bulletin.issue), diagnostics: &diagnostics)
-        }
-        for page in publication.pages {
-            bodies.pages[page.source.slug] = renderMarkdown(page.source, page: SitePaths.page(page.source.slug), diagnostics: &diagnostics)
-        }
+        var position = 0
+        for notice in publication.notices { bodies.notices[notice.source.slug] = html[position]; position += 1 }
+        for bulletin in publication.bulletins { bodies.bulletins[bulletin.issue] = html[position]; position += 1 }
+        for page in publication.pages { bodies.pages[page.source.slug] = html[position]; position += 1 }
         return bodies
     }
 
     /// A document's body as HTML, shown on the page at `page`; dropped raw HTML
     /// is a warning at its line; its links are kept for `checkLinks`.
     mutating func renderMarkdown(_ source: DocumentSource, page: String, diagnostics: inout Diagnostics) -> String {
-        let result = markdown.render(source.body)
+        record(markdown.render(source.body), of: source, page: page, diagnostics: &diagnostics)
+    }
+
+    mutating func record(_ result: MarkdownRenderer.Rendered, of source: DocumentSource, page: String,
+                         diagnostics: inout Diagnostics) -> String {
         func location(_ position: MarkdownRenderer.Position) -> SourceLocation {
             // cmark counts columns in bytes; diagnostics count characters.
             // Nodes an extension made (autolinks) may carry no position.
@@ -312,7 +340,7 @@ public struct SiteRenderer {
 
     /// `description` of the front matter, else the start of the body's text.
     func description(_ source: DocumentSource, _ body: String) -> String {
-        source.description ?? DisplayText.plainText(fromHTML: body, limit: 120)
+        source.description ?? summaries[source.file] ?? DisplayText.plainText(fromHTML: body, limit: 120)
     }
 
     func noticeSummary(_ notice: Notice) -> [String: Any] {

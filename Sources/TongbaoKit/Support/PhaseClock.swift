@@ -1,0 +1,25 @@
+import Foundation
+
+/// Wall time of each phase of a build, printed to standard error when the
+/// environment has `TONGBAO_TIMINGS=1` (for benchmarks; never part of the output).
+struct PhaseClock {
+    let enabled = ProcessInfo.processInfo.environment["TONGBAO_TIMINGS"] == "1"
+    private var last = DispatchTime.now().uptimeNanoseconds
+    private var phases: [(String, UInt64)] = []
+
+    mutating func mark(_ phase: String) {
+        guard enabled else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        phases.append((phase, now - last))
+        last = now
+    }
+
+    func report() {
+        guard enabled else { return }
+        let total = phases.reduce(0) { $0 + $1.1 }
+        var text = ""
+        for (phase, nanoseconds) in phases { text += String(format: "%-10@ %8.1f ms\n", phase as NSString, Double(nanoseconds) / 1e6) }
+        text += String(format: "%-10@ %8.1f ms\n", "total" as NSString, Double(total) / 1e6)
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}
