@@ -129,22 +129,27 @@ public struct CircularFigures: Sendable {
         var overdue: [Int] = [], majorOpen: [Int] = [], supervisedOpen: [Int] = []
         var regionFound = Array(repeating: 0, count: model.regions.count)
         var regionRectified = regionFound, regionOverdue = regionFound
-        for (index, hazard) in model.hazards.enumerated() {
-            if inPeriod(hazard.found) { found += 1 }
-            if let day = hazard.rectified, inPeriod(day) { rectified += 1 }
-            guard let status = HazardStatus.of(hazard, asOf: d) else { continue }
-            let region = model.enterprises[hazard.enterprise].region
-            if status == .overdue {
-                overdue.append(index)
-                regionOverdue[region] += 1
-            }
-            if hazard.level == .major && status != .rectified {
-                majorOpen.append(index)
-                if hazard.supervised { supervisedOpen.append(index) }
-            }
-            if hazard.found >= yearStart {
-                regionFound[region] += 1
-                if status == .rectified { regionRectified[region] += 1 }
+        // Fields are read in place (no copy of each row and its strings): this loop runs once per period.
+        model.hazards.withUnsafeBufferPointer { rows in
+            for index in rows.indices {
+                let hazardFound = rows[index].found, hazardRectified = rows[index].rectified
+                if inPeriod(hazardFound) { found += 1 }
+                if let day = hazardRectified, inPeriod(day) { rectified += 1 }
+                guard let status = HazardStatus.of(found: hazardFound, rectified: hazardRectified, deadline: rows[index].deadline,
+                                                   asOf: d) else { continue }
+                let region = model.enterprises[rows[index].enterprise].region
+                if status == .overdue {
+                    overdue.append(index)
+                    regionOverdue[region] += 1
+                }
+                if rows[index].level == .major && status != .rectified {
+                    majorOpen.append(index)
+                    if rows[index].supervised { supervisedOpen.append(index) }
+                }
+                if hazardFound >= yearStart {
+                    regionFound[region] += 1
+                    if status == .rectified { regionRectified[region] += 1 }
+                }
             }
         }
         let byDeadline: (Int, Int) -> Bool = {

@@ -9,9 +9,14 @@ public enum HazardStatus: String, Sendable {
 
     /// nil for a hazard found after `day` (it has no status yet).
     public static func of(_ hazard: Hazard, asOf day: Day) -> HazardStatus? {
-        guard hazard.found <= day else { return nil }
-        if let rectified = hazard.rectified, rectified <= day { return .rectified }
-        return hazard.deadline < day ? .overdue : .inProgress
+        of(found: hazard.found, rectified: hazard.rectified, deadline: hazard.deadline, asOf: day)
+    }
+
+    @inline(__always)
+    static func of(found: Day, rectified: Day?, deadline: Day, asOf day: Day) -> HazardStatus? {
+        guard found <= day else { return nil }
+        if let rectified, rectified <= day { return .rectified }
+        return deadline < day ? .overdue : .inProgress
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Loads `data/`: the reference data and the ledgers, in dependency order, each
 /// kind from `data/<kind>.yml` and/or the files of `data/<kind>/`, merged.
 struct LedgerLoader {
@@ -7,6 +9,10 @@ struct LedgerLoader {
     let files: ContentFiles
     let asOf: Day
     var diagnostics = Diagnostics()
+    /// Ledger files read and parsed ahead, on all cores, by path: the rows are
+    /// still taken kind by kind (references need the earlier kinds), but the
+    /// parsing of every file is done at once.
+    private var parsed: [String: (source: YAMLSource?, diagnostics: Diagnostics)] = [:]
 
     /// One row of a ledger file, with its reader.
     private struct Row {
@@ -41,6 +47,7 @@ struct LedgerLoader {
 
     mutating func load(into model: inout SiteModel) {
         warnAboutUnknownFiles()
+        parseAhead()
         var regionIndex = IDIndex(kindName: "属地")
         for var row in rows("regions", label: "属地", index: &regionIndex) {
             let name = row.reader.string("name", required: true)
@@ -272,8 +279,9 @@ struct LedgerLoader {
         // Reference data is named in URLs and other rows: its ids have a fixed form.
         let checkForm = ["regions", "departments", "sectors"].contains(kind)
         for path in sources {
-            guard let file = files.read(path, diagnostics: &diagnostics),
-                  let source = YAMLSource.parse(file.text, file: file.displayPath, diagnostics: &diagnostics) else {
+            let ahead = parsed.removeValue(forKey: path) ?? LedgerLoader.parse(path, files: files)
+            diagnostics.append(contentsOf: ahead.diagnostics)
+            guard let source = ahead.source else {
                 index.incomplete = true
                 continue
             }
@@ -303,6 +311,43 @@ struct LedgerLoader {
             }
         }
         return result
+    }
+
+    /// Reads and parses a ledger file; what went wrong is in the diagnostics.
+    private static func parse(_ path: String, files: ContentFiles) -> (source: YAMLSource?, diagnostics: Diagnostics) {
+        var diagnostics = Diagnostics()
+        guard let file = files.read(path, diagnostics: &diagnostics) else { return (nil, diagnostics) }
+        let source = YAMLSource.parse(file.text, file: file.displayPath, diagnostics: &diagnostics)
+        return (source, diagnostics)
+    }
+
+    /// Parses the regular `.yml` files of every kind on all cores. Anything
+    /// unusual (links, folders named like files) is left to `rows`, which
+    /// reports it where it always did.
+    private mutating func parseAhead() {
+        var paths: [String] = []
+        for kind in LedgerLoader.kinds {
+            for name in ["\(kind).yml", "\(kind).yaml"] where files.isRegularFile("data/\(name)") && !files.isLink("data/\(name)") {
+                paths.append("data/\(name)")
+            }
+            guard files.isDirectory("data/\(kind)"), !files.isLink("data/\(kind)") else { continue }
+            for name in files.list("data/\(kind)") where (name.hasSuffix(".yml") || name.hasSuffix(".yaml")) {
+                let path = "data/\(kind)/\(name)"
+                if files.isRegularFile(path) && !files.isLink(path) { paths.append(path) }
+            }
+        }
+        // Largest first, so that one big file does not start last.
+        let sizes = paths.map { (try? FileManager.default.attributesOfItem(atPath: self.files.root.appendingPathComponent($0).path)[.size] as? Int) ?? 0 }
+        let order = paths.indices.sorted { sizes[$0] > sizes[$1] }
+        let results = ParallelResults<(source: YAMLSource?, diagnostics: Diagnostics)?>(count: paths.count, initial: nil)
+        let files = self.files, toParse = paths
+        DispatchQueue.concurrentPerform(iterations: order.count) { position in
+            let index = order[position]
+            results.store(LedgerLoader.parse(toParse[index], files: files), at: index)
+        }
+        for (index, path) in paths.enumerated() {
+            if let result = results.value(at: index) { parsed[path] = result }
+        }
     }
 
     private mutating func finish(_ row: inout Row, known: [String]) {

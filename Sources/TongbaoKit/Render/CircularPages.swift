@@ -1,3 +1,5 @@
+import Foundation
+
 /// The circular pages (月通报, 季度分析, 年度考核), their JSON twins, the list of
 /// circulars and the region pages: everything computed from the ledgers.
 extension SiteRenderer {
@@ -15,11 +17,22 @@ extension SiteRenderer {
     }
 
     func computeCirculars() -> CircularSet {
-        let asOf = publication.asOf
-        func figures(_ kind: ReportingPeriod.Kind) -> [CircularFigures] {
-            CircularFigures.periods(model, asOf: asOf, kind: kind).map { CircularFigures.compute(model, period: $0, asOf: asOf) }
+        let asOf = publication.asOf, model = self.model
+        // Every period is computed on its own: on all cores.
+        let kinds: [ReportingPeriod.Kind] = [.month, .quarter, .year]
+        let periods = kinds.flatMap { kind in CircularFigures.periods(model, asOf: asOf, kind: kind) }
+        let results = ParallelResults<CircularFigures?>(count: periods.count, initial: nil)
+        let compute: @Sendable (Int) -> Void = { index in
+            results.store(CircularFigures.compute(model, period: periods[index], asOf: asOf), at: index)
         }
-        return CircularSet(months: figures(.month), quarters: figures(.quarter), years: figures(.year))
+        if parallel {
+            DispatchQueue.concurrentPerform(iterations: periods.count, execute: compute)
+        } else {
+            for index in periods.indices { compute(index) }
+        }
+        let figures = periods.indices.compactMap { results.value(at: $0) }
+        func of(_ kind: ReportingPeriod.Kind) -> [CircularFigures] { figures.filter { $0.period.kind == kind } }
+        return CircularSet(months: of(.month), quarters: of(.quarter), years: of(.year))
     }
 
     mutating func renderCirculars(_ set: CircularSet, diagnostics: inout Diagnostics) {
