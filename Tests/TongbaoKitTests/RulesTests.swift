@@ -140,3 +140,18 @@ import Testing
         #expect(hash.finalizeHex() == SHA256.hex(bytes))
     }
 }
+
+@Suite struct TrimmingTests {
+    @Test func trimsSpacesTabsAndFullWidthSpaces() {
+        #expect(" 城关镇 ".trimmingSpaces == "城关镇")
+        #expect("\u{3000}城关镇\u{3000}".trimmingSpaces == "城关镇")
+        #expect("\t\u{A0}a b\u{A0}".trimmingSpaces == "a b")
+        #expect("城关镇".trimmingSpaces == "城关镇")
+        #expect("   ".trimmingSpaces == "")
+        #expect("".trimmingSpaces == "")
+        // Last bytes that only look like a space's: 一 is E4 B8 80, 砠 is E7 A0 A0.
+        #expect("统一".trimmingSpaces == "统一")
+        #expect("砠".trimmingSpaces == "砠")
+        #expect("a b c"[...].dropFirst(2).trimmingSpaces == "b c")
+    }
+}
