@@ -19,7 +19,7 @@ enum InputDigest {
         let lines = ParallelResults<String>(count: paths.count, initial: "")
         DispatchQueue.concurrentPerform(iterations: paths.count) { index in
             let path = paths[index]
-            guard let data = try? Data(contentsOf: content.appendingPathComponent(path)) else { return }
+            guard let data = try? ContentFiles.contents(content.path + "/" + path) else { return }
             lines.store("content/\(path) \(data.count) \(SHA256.hex(data))\n", at: index)
         }
         return (0..<paths.count).map { lines.value(at: $0) }.joined()

@@ -158,7 +158,7 @@ public enum Publisher {
     private static func keep(_ old: String, equalTo data: Data, at destination: String) -> Bool {
         var status = stat()
         guard lstat(old, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) == data.count,
-              let existing = FileManager.default.contents(atPath: old), existing == data else { return false }
+              let existing = try? ContentFiles.contents(old), existing == data else { return false }
         return link(old, destination) == 0
     }
 

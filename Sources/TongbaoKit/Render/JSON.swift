@@ -21,60 +21,80 @@ public indirect enum JSON: Sendable, Equatable {
 
     /// Pretty-printed with two-space indentation and a final newline.
     public func serialized() -> String {
-        var output = ""
+        var output: [UInt8] = []
+        output.reserveCapacity(4096)
         write(into: &output, indent: 0)
-        return output + "\n"
+        output.append(UInt8(ascii: "\n"))
+        return String(decoding: output, as: UTF8.self)
     }
 
-    private func write(into output: inout String, indent: Int) {
+    private static func indentation(_ depth: Int, into output: inout [UInt8]) {
+        for _ in 0..<(depth * 2) { output.append(UInt8(ascii: " ")) }
+    }
+
+    private func write(into output: inout [UInt8], indent: Int) {
         switch self {
-        case .null: output += "null"
-        case .bool(let value): output += value ? "true" : "false"
-        case .int(let value): output += String(value)
-        case .number(let text): output += text
+        case .null: output += "null".utf8
+        case .bool(let value): output += (value ? "true" : "false").utf8
+        case .int(let value): output += String(value).utf8
+        case .number(let text): output += text.utf8
         case .string(let text): JSON.writeString(text, into: &output)
         case .array(let items):
-            if items.isEmpty { output += "[]"; return }
-            output += "[\n"
+            if items.isEmpty { output += "[]".utf8; return }
+            output += "[\n".utf8
             for (index, item) in items.enumerated() {
-                output += String(repeating: "  ", count: indent + 1)
+                JSON.indentation(indent + 1, into: &output)
                 item.write(into: &output, indent: indent + 1)
-                output += index == items.count - 1 ? "\n" : ",\n"
+                output += (index == items.count - 1 ? "\n" : ",\n").utf8
             }
-            output += String(repeating: "  ", count: indent) + "]"
+            JSON.indentation(indent, into: &output)
+            output.append(UInt8(ascii: "]"))
         case .object(let pairs):
-            if pairs.isEmpty { output += "{}"; return }
-            output += "{\n"
+            if pairs.isEmpty { output += "{}".utf8; return }
+            output += "{\n".utf8
             for (index, pair) in pairs.enumerated() {
-                output += String(repeating: "  ", count: indent + 1)
+                JSON.indentation(indent + 1, into: &output)
                 JSON.writeString(pair.0, into: &output)
-                output += ": "
+                output += ": ".utf8
                 pair.1.write(into: &output, indent: indent + 1)
-                output += index == pairs.count - 1 ? "\n" : ",\n"
+                output += (index == pairs.count - 1 ? "\n" : ",\n").utf8
             }
-            output += String(repeating: "  ", count: indent) + "}"
+            JSON.indentation(indent, into: &output)
+            output.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func writeString(_ text: String, into output: inout String) {
-        output += "\""
+    /// A string literal: `"`, `\\`, control characters, `<` (safe to embed in HTML)
+    /// and U+2028/U+2029 escaped; text with none of them is copied as it is.
+    private static func writeString(_ text: String, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        let plain = text.utf8.allSatisfy { byte in
+            byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte != UInt8(ascii: "<") && byte != 0xE2
+        }
+        if plain {
+            output += text.utf8
+            output.append(UInt8(ascii: "\""))
+            return
+        }
+        var escaped = ""
         for scalar in text.unicodeScalars {
             switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "<": output += "\\u003c" // safe to embed in HTML
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case "\t": escaped += "\\t"
+            case "<": escaped += "\\u003c"
             default:
                 if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
                     let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {
-                    output.unicodeScalars.append(scalar)
+                    escaped.unicodeScalars.append(scalar)
                 }
             }
         }
-        output += "\""
+        output += escaped.utf8
+        output.append(UInt8(ascii: "\""))
     }
 }

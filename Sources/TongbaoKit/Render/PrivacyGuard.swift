@@ -131,8 +131,7 @@ public struct PrivacyGuard: Sendable {
                 if nameStart < count && html[nameStart] == UInt8(ascii: "/") { nameStart += 1 }
                 var nameEnd = nameStart
                 while nameEnd < end && isAlphanumeric(html[nameEnd]) { nameEnd += 1 }
-                let name = String(decoding: html[nameStart..<nameEnd], as: UTF8.self).lowercased()
-                if !inlineElements.contains(name) { output.append(0x20) }
+                if !isInlineElement(html[nameStart..<nameEnd]) { output.append(0x20) }
                 index = end + 1
             } else if byte == UInt8(ascii: "&") {
                 var end = index + 1
@@ -151,6 +150,19 @@ public struct PrivacyGuard: Sendable {
         }
         return output
     }
+
+    /// Whether a tag name (ASCII letters and digits) is one of `inlineElements`,
+    /// case-insensitively, without making a string of it.
+    static func isInlineElement(_ name: ArraySlice<UInt8>) -> Bool {
+        guard !name.isEmpty, name.count <= 8 else { return false }
+        var key: UInt64 = 0
+        for byte in name { key = key << 8 | UInt64(byte >= 65 && byte <= 90 ? byte + 32 : byte) }
+        return inlineKeys.contains(key)
+    }
+
+    private static let inlineKeys: Set<UInt64> = Set(inlineElements.map { name in
+        name.utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    })
 
     static let inlineElements: Set<String> = ["a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i",
                                               "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup",
