@@ -14,8 +14,10 @@ public struct SiteRenderer {
     var files: [OutputFile] = []
     /// Links found in the documents' bodies, checked once every file is planned.
     var links: [DocumentLink] = []
-    /// Pages planned but not yet rendered.
+    /// Pages planned but not yet rendered (one by one, when not parallel).
     var pages: [PageJob] = []
+    /// Renders planned pages on the other cores while planning goes on (when parallel).
+    var queue: PageQueue?
     var parallel = true
     var sitemap: [SitemapEntry] = []
     /// What the previous build rendered: pages whose digest is unchanged are not rendered again.
@@ -35,6 +37,7 @@ public struct SiteRenderer {
         var renderer = SiteRenderer(model: model, asOf: asOf, templates: templates, contentRoot: contentRoot)
         renderer.parallel = parallel
         renderer.cache = cache
+        if parallel { renderer.queue = PageQueue(templates: templates, cache: cache) }
         renderer.addAssets(theme)
         renderer.renderAll(diagnostics: &diagnostics)
         return (renderer.files, diagnostics)
@@ -413,49 +416,90 @@ public struct SiteRenderer {
         view["mask_name"] = NameMask.lambda
         let file = path.hasSuffix(".html") ? path : "\(path)index.html"
         // Planned now, rendered later with the other pages, in parallel.
-        pages.append(PageJob(index: files.count, template: template, view: view, siteDigest: site.digest))
+        let job = PageJob(index: files.count, path: file, template: template, view: view, siteDigest: site.digest)
+        if let queue { queue.add(job) } else { pages.append(job) }
         files.append(OutputFile(path: file, text: ""))
         if template != "404" { sitemap.append(SitemapEntry(path: path, lastModified: lastModified)) }
     }
 
-    /// Renders every planned page through its template, on all cores (the
-    /// templates are immutable and swift-mustache renders without shared
-    /// state); the files keep the order they were planned in.
+    /// Renders every planned page through its template: the queue has been
+    /// rendering them on the other cores since they were planned; without it,
+    /// one by one here. Files keep the order they were planned in.
     mutating func renderPages() {
-        let jobs = pages
-        let templates = self.templates
-        let cache = self.cache
-        let paths = jobs.map { files[$0.index].path }
-        let results = ParallelResults<OutputFile?>(count: jobs.count, initial: nil)
-        let render: @Sendable (Int) -> Void = { position in
-            let job = jobs[position], path = paths[position]
-            // The key of the render cache: a page made from the same template and view data is the same page.
-            let digest = ViewDigest.digest(job.view, template: templates.digests[job.template] ?? job.template,
-                                           shared: ["site": job.siteDigest])
-            if let page = cache.page(at: path, digest: digest) {
-                results.store(OutputFile(path: path, content: .previous(page), digest: digest), at: position)
-                return
-            }
-            let html = NameMask.apply(templates.render(job.template, job.view))
-            results.store(OutputFile(path: path, content: .bytes(Data(html.utf8)), digest: digest), at: position)
-        }
-        if parallel {
-            DispatchQueue.concurrentPerform(iterations: jobs.count, execute: render)
+        if let queue {
+            for (index, file) in queue.finish() { files[index] = file }
         } else {
-            for position in jobs.indices { render(position) }
-        }
-        for (position, job) in jobs.enumerated() {
-            files[job.index] = results.value(at: position) ?? files[job.index]
+            for job in pages { files[job.index] = PageQueue.render(job, templates: templates, cache: cache) }
         }
         pages = []
     }
 
 }
 
+/// Pages rendered on all cores while the renderer goes on planning: jobs go out
+/// in small batches to a concurrent queue (swift-mustache renders without
+/// shared state; the templates are immutable).
+final class PageQueue: @unchecked Sendable {
+    private let templates: TemplateSet
+    private let cache: RenderCache
+    private let queue = DispatchQueue(label: "tongbao.pages", attributes: .concurrent)
+    private let group = DispatchGroup()
+    private let lock = NSLock()
+    private var done: [Int: OutputFile] = [:]
+    private var batch: [PageJob] = []
+
+    init(templates: TemplateSet, cache: RenderCache) {
+        self.templates = templates
+        self.cache = cache
+    }
+
+    /// Called from the planning thread only.
+    func add(_ job: PageJob) {
+        batch.append(job)
+        if batch.count >= 16 { flush() }
+    }
+
+    private func flush() {
+        guard !batch.isEmpty else { return }
+        let jobs = batch
+        batch = []
+        queue.async(group: group) { [self] in
+            let rendered = jobs.map { (index: $0.index, file: PageQueue.render($0, templates: templates, cache: cache)) }
+            lock.lock()
+            for page in rendered { done[page.index] = page.file }
+            lock.unlock()
+        }
+    }
+
+    /// Waits for every page; file index → rendered file.
+    func finish() -> [Int: OutputFile] {
+        flush()
+        group.wait()
+        lock.lock()
+        defer { lock.unlock() }
+        return done
+    }
+
+    /// One page: unchanged since the previous build (the render cache knows its
+    /// digest), or rendered through its template now.
+    static func render(_ job: PageJob, templates: TemplateSet, cache: RenderCache) -> OutputFile {
+        // The key of the render cache: a page made from the same template and view data is the same page.
+        let digest = ViewDigest.digest(job.view, template: templates.digests[job.template] ?? job.template,
+                                       shared: ["site": job.siteDigest])
+        if let page = cache.page(at: job.path, digest: digest) {
+            return OutputFile(path: job.path, content: .previous(page), digest: digest)
+        }
+        let html = NameMask.apply(templates.render(job.template, job.view))
+        return OutputFile(path: job.path, content: .bytes(Data(html.utf8)), digest: digest)
+    }
+}
+
 /// A page waiting for its template: the view data is only read once built.
 struct PageJob: @unchecked Sendable {
     /// Index of its file in `SiteRenderer.files`.
     let index: Int
+    /// Its file's path in the output folder.
+    let path: String
     let template: String
     let view: [String: Any]
     /// Digest of `view["site"]`, shared by the pages of a section.
