@@ -35,23 +35,37 @@ public enum CacheStore {
         let text = String(decoding: data, as: UTF8.self)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: true)[...]
         guard let header = lines.popFirst(), header == "\(format)\t\(toolIdentity())" else { return RenderCache() }
+        // Each entry is checked against its file (two system calls): on all cores.
+        let entries = Array(lines)
+        let checked = ParallelResults<(String, RenderCache.Page)?>(count: entries.count, initial: nil)
+        let root = output.path
+        DispatchQueue.concurrentPerform(iterations: entries.count) { index in
+            checked.store(entry(entries[index], root: root), at: index)
+        }
         var cache = RenderCache()
-        for line in lines {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard fields.count == 7 || fields.count == 11, let size = Int(fields[2]) else { continue }
-            let location = "\(output.path)/\(fields[0])"
-            guard identity(of: location) == "\(fields[5])\t\(fields[6])", size == fileSize(location) else { continue }
-            let file = RenderCache.File(location: location, size: size, sha256: fields[3], candidates: fields[4] == "1")
-            var twin: RenderCache.File?
-            if fields.count == 11 {
-                let twinLocation = location + ".gz"
-                guard let twinSize = Int(fields[7]), identity(of: twinLocation) == "\(fields[9])\t\(fields[10])",
-                      twinSize == fileSize(twinLocation) else { continue }
-                twin = RenderCache.File(location: twinLocation, size: twinSize, sha256: fields[8], candidates: false)
-            }
-            cache.pages[fields[0]] = RenderCache.Page(digest: fields[1], file: file, twin: twin)
+        cache.pages.reserveCapacity(entries.count)
+        for index in entries.indices {
+            if let (path, page) = checked.value(at: index) { cache.pages[path] = page }
         }
         return cache
+    }
+
+    /// One line of the cache, when its file (and twin) are still as recorded.
+    private static func entry(_ line: Substring, root: String) -> (String, RenderCache.Page)? {
+        let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+        guard fields.count == 7 || fields.count == 11, let size = Int(fields[2]) else { return nil }
+        let path = String(fields[0])
+        let location = "\(root)/\(path)"
+        guard let found = identity(of: location), found.identity == "\(fields[5])\t\(fields[6])", found.size == size else { return nil }
+        let file = RenderCache.File(location: location, size: size, sha256: String(fields[3]), candidates: fields[4] == "1")
+        var twin: RenderCache.File?
+        if fields.count == 11 {
+            let twinLocation = location + ".gz"
+            guard let twinSize = Int(fields[7]), let twinFound = identity(of: twinLocation),
+                  twinFound.identity == "\(fields[9])\t\(fields[10])", twinFound.size == twinSize else { return nil }
+            twin = RenderCache.File(location: twinLocation, size: twinSize, sha256: String(fields[8]), candidates: false)
+        }
+        return (path, RenderCache.Page(digest: String(fields[1]), file: file, twin: twin))
     }
 
     /// Writes the cache for the pages just published into `output`; a failure only costs the next build time.
@@ -60,12 +74,13 @@ public enum CacheStore {
         var text = "\(format)\t\(toolIdentity())\n"
         for record in records where !record.path.contains("\t") && !record.path.contains("\n") {
             let location = "\(output.path)/\(record.path)"
-            guard let identity = identity(of: location) else { continue }
-            text += "\(record.path)\t\(record.digest)\t\(record.size)\t\(record.sha256)\t\(record.candidates ? 1 : 0)\t\(identity)"
+            guard let found = identity(of: location) else { continue }
+            var line = "\(record.path)\t\(record.digest)\t\(record.size)\t\(record.sha256)\t\(record.candidates ? 1 : 0)\t\(found.identity)"
             if let twin = record.twin {
-                guard let twinIdentity = CacheStore.identity(of: location + ".gz") else { continue }
-                text += "\t\(twin.size)\t\(twin.sha256)\t\(twinIdentity)"
+                guard let twinFound = identity(of: location + ".gz") else { continue }
+                line += "\t\(twin.size)\t\(twin.sha256)\t\(twinFound.identity)"
             }
+            text += line
             text += "\n"
         }
         let folder = folder(for: output)
@@ -80,17 +95,11 @@ public enum CacheStore {
         }
     }
 
-    /// Inode and modification time (ns) of a regular file, tab-separated; nil otherwise.
-    static func identity(of path: String) -> String? {
+    /// Inode and modification time (ns) of a regular file, tab-separated, and its size; nil otherwise.
+    static func identity(of path: String) -> (identity: String, size: Int)? {
         var status = stat()
         guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
-        return "\(status.st_ino)\t\(Int(status.st_mtim.tv_sec) * 1_000_000_000 + Int(status.st_mtim.tv_nsec))"
-    }
-
-    private static func fileSize(_ path: String) -> Int? {
-        var status = stat()
-        guard lstat(path, &status) == 0 else { return nil }
-        return Int(status.st_size)
+        return ("\(status.st_ino)\t\(Int(status.st_mtim.tv_sec) * 1_000_000_000 + Int(status.st_mtim.tv_nsec))", Int(status.st_size))
     }
 
     /// The running executable: device, inode, size and modification time; a rebuilt tongbao differs.

@@ -35,7 +35,8 @@ public enum Publisher {
         do {
             try manager.createDirectory(at: parent, withIntermediateDirectories: true)
             for leftover in [staging, retired] where manager.fileExists(atPath: leftover.path) {
-                try manager.removeItem(at: leftover)
+                removeTree(leftover.path)
+                if manager.fileExists(atPath: leftover.path) { try manager.removeItem(at: leftover) }
             }
             try manager.createDirectory(at: staging, withIntermediateDirectories: true)
         } catch {
@@ -59,7 +60,7 @@ public enum Publisher {
         // Swap: one atomic exchange where the kernel can (a web server sees the old
         // site or the new one, never neither); two renames elsewhere.
         if manager.fileExists(atPath: output.path), tongbao_exchange_paths(staging.path, output.path) == 0 {
-            try? manager.removeItem(at: staging) // now the previous site
+            removeTree(staging.path) // now the previous site
             return report
         }
         do {
@@ -74,8 +75,43 @@ public enum Publisher {
             try? manager.removeItem(at: staging)
             throw Failure(description: "无法替换输出目录 \(output.path)：\(error.localizedDescription)")
         }
-        try? manager.removeItem(at: retired)
+        removeTree(retired.path)
         return report
+    }
+
+    /// Deletes a folder tree written by a build: files unlinked on all cores, then
+    /// the folders, deepest first (FileManager takes several times as long on a
+    /// site of thousands of folders).
+    static func removeTree(_ root: String) {
+        var folders = [root]
+        var files: [String] = []
+        var next = 0
+        while next < folders.count {
+            let folder = folders[next]
+            next += 1
+            guard let handle = opendir(folder) else { continue }
+            while let entry = readdir(handle) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+                    String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                if name == "." || name == ".." { continue }
+                let path = "\(folder)/\(name)"
+                var isFolder = entry.pointee.d_type == UInt8(DT_DIR)
+                if entry.pointee.d_type == UInt8(DT_UNKNOWN) {
+                    var status = stat()
+                    isFolder = lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
+                }
+                if isFolder { folders.append(path) } else { files.append(path) }
+            }
+            closedir(handle)
+        }
+        let chunk = 256, found = files
+        DispatchQueue.concurrentPerform(iterations: (found.count + chunk - 1) / chunk) { index in
+            for path in found[(index * chunk)..<min(found.count, (index + 1) * chunk)] { unlink(path) }
+        }
+        for folder in folders.reversed() { rmdir(folder) }
+        // Whatever could not be removed this way (permissions, a file added meanwhile).
+        if FileManager.default.fileExists(atPath: root) { try? FileManager.default.removeItem(atPath: root) }
     }
 
     struct Outcome {
