@@ -26,4 +26,4 @@ bench: release
 	bench/run
 
 clean:
-	rm -rf .build site
+	rm -rf .build site .site.cache .site.staging .site.old
