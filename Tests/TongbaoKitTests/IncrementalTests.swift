@@ -144,6 +144,40 @@ import Testing
         #expect(TemporarySite.tree(site.output) == before)
     }
 
+    /// The sample county through a sequence of edits, each rebuilt over the
+    /// previous output with its render cache and compared with a clean build.
+    @Test func aSequenceOfEditsToTheSampleSiteMatchesCleanBuilds() throws {
+        let site = try TemporarySite(copying: Paths.repository.appendingPathComponent("content"))
+        defer { site.remove() }
+        func edit(_ path: String, _ change: (String) -> String) throws {
+            let url = site.content.appendingPathComponent(path)
+            try Data(change(try String(contentsOf: url, encoding: .utf8)).utf8).write(to: url)
+        }
+        let templates = site.root.appendingPathComponent("templates")
+        let steps: [(String, () throws -> Void)] = [
+            ("a notice's body", { try edit("notices/2025-03-06-quanxian-huiyi.md") { $0 + "\n会后请各单位报送落实情况。\n" } }),
+            ("a notice's title", { try edit("notices/2025-02-12-gongzuo-yaodian.md") { $0.replacingOccurrences(of: "title: ", with: "title: 修订：") } }),
+            ("a hazard rectified", { try edit("data/hazards.yml") { $0.replacingOccurrences(of: "rectified: 2025-01-12", with: "rectified: 2025-02-20") } }),
+            ("a free page removed", { try FileManager.default.removeItem(at: site.content.appendingPathComponent("pages/contact.md")) }),
+            ("the site's title", { try edit("site.yml") { $0.replacingOccurrences(of: "title: 清川县", with: "title: 清川县（试）") } }),
+            ("a partial overridden", {
+                try FileManager.default.createDirectory(at: templates.appendingPathComponent("partials"), withIntermediateDirectories: true)
+                let pager = try String(contentsOf: Paths.repository.appendingPathComponent("templates/partials/pagination.mustache"), encoding: .utf8)
+                try Data((pager + "<!-- 分页 -->\n").utf8).write(to: templates.appendingPathComponent("partials/pagination.mustache"))
+            }),
+        ]
+        #expect(site.build().succeeded)
+        for (number, (name, change)) in steps.enumerated() {
+            try change()
+            let report = site.build()
+            #expect(report.succeeded, "\(name): \(report.lines)")
+            let clean = site.root.appendingPathComponent("clean-\(number)/site")
+            #expect(site.build(output: clean).succeeded)
+            #expect(TemporarySite.tree(site.output) == TemporarySite.tree(clean), "after \(name) the rebuild differs from a clean build")
+            #expect(report.pagesReused < report.pages, "\(name): nothing was rendered again")
+        }
+    }
+
     @Test func aRemovedNoticeIsGone() throws {
         let site = try IncrementalTests.mini()
         defer { site.remove() }
