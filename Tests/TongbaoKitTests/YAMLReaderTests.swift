@@ -129,8 +129,10 @@ import Testing
         #expect(problem("- id: 1\n\tdescription: x\n") == "2:1 YAML 格式错误：缩进中不能使用 Tab 键，请改用空格")
         #expect(problem("- id: 1\n---\n- id: 2\n", lineOffset: 1) == "3:1 YAML 格式错误：一个文件中只能有一份数据：请删除多余的“---”")
         #expect(problem("%YAML 1.3\n---\n- id: x\n") == "1:1 YAML 格式错误：不支持 YAML 指令（%YAML、%TAG 等以 % 开头的行）：请删除该行")
-        // A reader error: the line as before (the column is what Yams' offset made of it).
-        #expect(problem("- 标题: 报警\u{01}器\n") == "1:5 第 1 行含有控制字符（U+0001），YAML 文件中不能出现：请删除它（多由复制粘贴带入）")
+        // A reader error at the character itself, counted in characters after Chinese text
+        // (Yams' offset put it at 1:5); and after a line of Chinese, on the next line.
+        #expect(problem("- 标题: 报警\u{01}器\n") == "1:9 第 1 行含有控制字符（U+0001），YAML 文件中不能出现：请删除它（多由复制粘贴带入）")
+        #expect(problem("- 标题: 报警器\n  说明: 甲\u{01}\n") == "2:8 第 2 行含有控制字符（U+0001），YAML 文件中不能出现：请删除它（多由复制粘贴带入）")
     }
 
     /// The byte pre-check never hides a refusal: wherever `refused` finds one, `mayBeRefused` is true.

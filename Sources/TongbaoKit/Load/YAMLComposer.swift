@@ -3,9 +3,9 @@ import CYAML
 /// Why a YAML text could not be composed, in the terms of Yams' `YamlError`, so
 /// that `YAMLSource` words and places every problem as it did with Yams.
 enum YAMLProblem: Error, Equatable {
-    /// libyaml's reader: invalid UTF-8 or a control character. `offset` is what Yams
-    /// made of libyaml's byte offset: the number of Characters before it (nil when
-    /// the byte is inside a Character).
+    /// libyaml's reader: invalid UTF-8 or a control character, at a byte offset
+    /// of the text. (Yams turned the offset into a count of Characters, which
+    /// placed the problem too far left on a line with Chinese before it.)
     case reader(problem: String, offset: Int?, value: Int32)
     /// libyaml's scanner or parser, or the composer (undefined alias, a second document).
     case syntax(context: String?, contextMark: YAMLMark, problem: String, mark: YAMLMark)
@@ -252,10 +252,7 @@ private struct Composer {
         let problem = state.problem.map { String(cString: $0) } ?? ""
         switch state.error {
         case YAML_READER_ERROR:
-            let index = text.utf8.index(text.utf8.startIndex, offsetBy: state.problem_offset, limitedBy: text.utf8.endIndex)?
-                .samePosition(in: text)
-            let offset = index.map { text.distance(from: text.startIndex, to: $0) }
-            return .reader(problem: problem, offset: offset, value: state.problem_value)
+            return .reader(problem: problem, offset: state.problem_offset, value: state.problem_value)
         case YAML_SCANNER_ERROR, YAML_PARSER_ERROR, YAML_COMPOSER_ERROR:
             return .syntax(context: state.context.map { String(cString: $0) }, contextMark: mark(state.context_mark),
                            problem: problem, mark: mark(state.problem_mark))
