@@ -101,11 +101,12 @@ public enum Builder {
         report.diagnostics.append(contentsOf: rendered.diagnostics)
         report.pages = rendered.files.count { $0.digest != nil }
         report.pagesReused = rendered.files.count { if case .previous = $0.content { true } else { false } }
-        checkCollisions(rendered.files, model: model, diagnostics: &report.diagnostics, display: options.contentDisplay)
         let guardian = PrivacyGuard(publicPhones: model.settings.publicPhones, creditCodes: model.enterprises.compactMap(\.creditCode))
         let finished = FileFinishing.finish(rendered.files, guardian: guardian, publishing: options.write)
         clock.mark("finish")
         reportPrivacy(finished.hits, options: options, content: content, diagnostics: &report.diagnostics)
+        checkCollisions(rendered.files.map(\.path) + finished.twins.map(\.path) + [Manifest.path, Publisher.marker],
+                        diagnostics: &report.diagnostics, display: options.contentDisplay)
         guard !report.diagnostics.hasErrors else { return report }
         report.files = rendered.files.count
         guard options.write else { return report }
@@ -150,12 +151,13 @@ public enum Builder {
         }
     }
 
-    /// Two planned files at one path: a static file named like a generated page.
-    static func checkCollisions(_ files: [OutputFile], model: SiteModel, diagnostics: inout Diagnostics, display: String) {
+    /// Two planned files at one path: a static file named like a generated page,
+    /// a page's `.gz` twin, the manifest or the marker.
+    static func checkCollisions(_ paths: [String], diagnostics: inout Diagnostics, display: String) {
         var seen = Set<String>()
-        for file in files where !seen.insert(file.path).inserted {
-            diagnostics.error(SourceLocation(file: "\(display)/static/\(file.path)", line: 1, column: 1),
-                              "static/\(file.path) 与生成的页面同名，请改名或移动")
+        for path in paths where !seen.insert(path).inserted {
+            diagnostics.error(SourceLocation(file: "\(display)/static/\(path)", line: 1, column: 1),
+                              "static/\(path) 与生成的文件同名，请改名或移动")
         }
     }
 

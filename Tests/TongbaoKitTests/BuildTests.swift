@@ -126,6 +126,37 @@ import Testing
         #expect(!cacheBefore.isEmpty && TemporarySite.tree(CacheStore.folder(for: site.output)) == cacheBefore)
     }
 
+    /// A static file may not take the name of a generated file, a `.gz` twin, the
+    /// manifest or the marker; the previous site stays as it was.
+    @Test func staticFilesMayNotShadowGeneratedFiles() throws {
+        let site = try TemporarySite(copying: BuildTests.mini)
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        let before = TemporarySite.tree(site.output)
+        try site.write("static/manifest.json", "{\"name\": \"应用清单\"}")
+        try site.write("static/index.html.gz", "不是压缩文件")
+        let report = site.build()
+        #expect(!report.succeeded)
+        expectDiagnostic(report, "static/manifest.json:1:1: error:", "同名")
+        expectDiagnostic(report, "static/index.html.gz:1:1: error:", "同名")
+        #expect(TemporarySite.tree(site.output) == before)
+    }
+
+    /// An output folder that is a link to a folder elsewhere: the build replaces the
+    /// link, and never deletes what the link pointed to.
+    @Test func anOutputThatIsALinkLeavesItsTargetAlone() throws {
+        let site = try TemporarySite(copying: BuildTests.mini)
+        defer { site.remove() }
+        let elsewhere = site.root.appendingPathComponent("www")
+        #expect(site.build(output: elsewhere).succeeded)
+        try Data("其他程序的文件".utf8).write(to: elsewhere.appendingPathComponent("keep.txt"))
+        let before = TemporarySite.tree(elsewhere)
+        try FileManager.default.createSymbolicLink(at: site.output, withDestinationURL: elsewhere)
+        #expect(site.build().succeeded)
+        #expect(TemporarySite.tree(elsewhere) == before)
+        #expect(FileManager.default.fileExists(atPath: site.output.appendingPathComponent("index.html").path))
+    }
+
     @Test func aBrokenTemplateIsAnErrorWithItsLine() throws {
         let site = try TemporarySite([:])
         defer { site.remove() }

@@ -56,14 +56,18 @@ public enum CacheStore {
         guard fields.count == 7 || fields.count == 11, let size = Int(fields[2]) else { return nil }
         let path = String(fields[0])
         let location = "\(root)/\(path)"
+        // A page holding numbers the privacy guard looks for is rendered and scanned every time.
+        guard fields[4] == "0" else { return nil }
         guard let found = identity(of: location), found.identity == "\(fields[5])\t\(fields[6])", found.size == size else { return nil }
-        let file = RenderCache.File(location: location, size: size, sha256: String(fields[3]), candidates: fields[4] == "1")
+        let file = RenderCache.File(location: location, size: size, sha256: String(fields[3]), candidates: false,
+                                    identity: found.identity)
         var twin: RenderCache.File?
         if fields.count == 11 {
             let twinLocation = location + ".gz"
             guard let twinSize = Int(fields[7]), let twinFound = identity(of: twinLocation),
                   twinFound.identity == "\(fields[9])\t\(fields[10])", twinFound.size == twinSize else { return nil }
-            twin = RenderCache.File(location: twinLocation, size: twinSize, sha256: String(fields[8]), candidates: false)
+            twin = RenderCache.File(location: twinLocation, size: twinSize, sha256: String(fields[8]), candidates: false,
+                                    identity: twinFound.identity)
         }
         return (path, RenderCache.Page(digest: String(fields[1]), file: file, twin: twin))
     }

@@ -54,7 +54,8 @@ public enum Publisher {
             outcome = try writeFiles(files, into: staging.path, previous: previous)
         } catch {
             try? manager.removeItem(at: staging)
-            throw Failure(description: "写入输出文件失败：\(error.localizedDescription)；原有的 \(output.path) 未改动")
+            let reason = (error as? Failure)?.description ?? error.localizedDescription
+            throw Failure(description: "写入输出文件失败：\(reason)；原有的 \(output.path) 未改动")
         }
         let report = Report(filesWritten: outcome.written, filesKept: outcome.kept, bytesWritten: outcome.bytes)
         // Swap: one atomic exchange where the kernel can (a web server sees the old
@@ -83,13 +84,24 @@ public enum Publisher {
     /// the folders, deepest first (FileManager takes several times as long on a
     /// site of thousands of folders).
     static func removeTree(_ root: String) {
+        // Links are removed, never followed: the output folder may have been a link to a
+        // folder elsewhere, which the swap leaves here.
+        var status = stat()
+        guard lstat(root, &status) == 0 else { return }
+        guard status.st_mode & S_IFMT == S_IFDIR else {
+            unlink(root)
+            return
+        }
         var folders = [root]
         var files: [String] = []
         var next = 0
         while next < folders.count {
             let folder = folders[next]
             next += 1
-            guard let handle = opendir(folder) else { continue }
+            // A folder that became a link since it was listed is not entered.
+            var folderStatus = stat()
+            guard lstat(folder, &folderStatus) == 0, folderStatus.st_mode & S_IFMT == S_IFDIR,
+                  let handle = opendir(folder) else { continue }
             while let entry = readdir(handle) {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
                     String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
@@ -141,7 +153,7 @@ public enum Publisher {
     private static func writeFiles(_ files: [OutputFile], into root: String, previous: String?) throws -> Outcome {
         let chunk = 64
         let chunks = (files.count + chunk - 1) / chunk
-        let results = ParallelResults<Result<Outcome, POSIXError>>(count: chunks, initial: .success(Outcome()))
+        let results = ParallelResults<Result<Outcome, any Error>>(count: chunks, initial: .success(Outcome()))
         DispatchQueue.concurrentPerform(iterations: chunks) { index in
             var outcome = Outcome()
             do {
@@ -154,13 +166,17 @@ public enum Publisher {
                         guard let bytes = try? Data(contentsOf: source) else { throw POSIXError(.EIO) }
                         data = bytes
                     case .previous(let page):
-                        // The render cache checked it is the previous site's file, as published.
-                        if link(page.file.location, destination) == 0 {
+                        // The render cache checked it is the previous site's file, as published;
+                        // it is linked only if it is still that file.
+                        if CacheStore.identity(of: page.file.location).map({ $0.identity == page.file.identity && $0.size == page.file.size }) == true,
+                           link(page.file.location, destination) == 0 {
                             outcome.kept += 1
                             continue
                         }
-                        guard let bytes = FileManager.default.contents(atPath: page.file.location), bytes.count == page.file.size else {
-                            throw POSIXError(.EIO)
+                        // Changed by someone during the build: only its recorded bytes may be published.
+                        guard let bytes = try? ContentFiles.contents(page.file.location), bytes.count == page.file.size,
+                              SHA256.hex(bytes) == page.file.sha256 else {
+                            throw Failure(description: "输出目录中的 \(file.path) 在构建期间被改动；请重新构建")
                         }
                         data = bytes
                     }
@@ -173,10 +189,8 @@ public enum Publisher {
                     outcome.bytes += data.count
                 }
                 results.store(.success(outcome), at: index)
-            } catch let error as POSIXError {
-                results.store(.failure(error), at: index)
             } catch {
-                results.store(.failure(POSIXError(.EIO)), at: index)
+                results.store(.failure(error), at: index)
             }
         }
         var total = Outcome()
@@ -202,7 +216,9 @@ public enum Publisher {
     /// file to disk, which costs more than the whole render on a site of
     /// thousands of pages; the staging folder makes a per-file sync pointless.
     private static func write(_ data: Data, to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        // The staging folder is new: a file that already exists is a second file at one
+        // path, and may be a link to the previous site's file, which must never be written.
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         defer { close(descriptor) }
         try data.withUnsafeBytes { buffer in

@@ -12,8 +12,11 @@ public struct RenderCache: Sendable {
         public let size: Int
         public let sha256: String
         /// Whether it holds numbers of the kinds the privacy guard looks for
-        /// (published on purpose); such a page is scanned again on every build.
+        /// (published on purpose); such a page is rendered and scanned again on every build.
         public let candidates: Bool
+        /// Inode and modification time when the cache was read (`CacheStore.identity`),
+        /// checked again when the file is linked.
+        public var identity: String = ""
     }
 
     public struct Page: Sendable, Equatable {

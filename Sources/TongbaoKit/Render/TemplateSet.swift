@@ -58,6 +58,10 @@ struct TemplateSet: Sendable {
             while let next = pending.popLast() {
                 for reference in references[next] ?? [] where reached.insert(reference).inserted { pending.append(reference) }
             }
+            // A template whose partials cannot all be named depends, to be safe, on every template.
+            if reached.contains(where: { TemplateSet.hasHiddenReferences(String(decoding: texts[$0] ?? Data(), as: UTF8.self)) }) {
+                reached = Set(texts.keys)
+            }
             var hash = SHA256()
             for reached in reached.sorted() {
                 let bytes = texts[reached] ?? Data()
@@ -73,24 +77,34 @@ struct TemplateSet: Sendable {
     static let required = ["layout", "home", "notice", "notices", "bulletin", "bulletins", "page", "404",
                            "circular", "circulars", "region", "regions", "exposures", "exposure-batch", "supervised"]
 
-    /// Names used as `{{> name}}` (partial) or `{{< name}}` (parent), with where they stand.
+    /// Names used as `{{> name}}` (partial) or `{{< name}}` (parent), with where they
+    /// stand; a tag may run over lines (`{{>` and the name on the next line).
     static func references(in text: String) -> [(String, Int, Int)] {
         var result: [(String, Int, Int)] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var rest = line[...]
-            while let open = rest.range(of: "{{") {
-                let after = rest[open.upperBound...]
-                guard let sigil = after.first, sigil == ">" || sigil == "<", let close = after.range(of: "}}") else {
-                    rest = after
-                    continue
-                }
-                let name = after[after.index(after: after.startIndex)..<close.lowerBound].trimmingSpaces
-                let column = line.distance(from: line.startIndex, to: open.lowerBound) + 1
-                if !name.isEmpty { result.append((name, index + 1, column)) }
-                rest = after[close.upperBound...]
+        var rest = text[...]
+        while let open = rest.range(of: "{{") {
+            let after = rest[open.upperBound...]
+            guard let sigil = after.first, sigil == ">" || sigil == "<", let close = after.range(of: "}}") else {
+                rest = after
+                continue
             }
+            let name = after[after.index(after: after.startIndex)..<close.lowerBound]
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let before = text[..<open.lowerBound]
+            let line = before.count { $0 == "\n" } + 1
+            let lineStart = before.lastIndex(of: "\n").map { text.index(after: $0) } ?? text.startIndex
+            let column = text.distance(from: lineStart, to: open.lowerBound) + 1
+            if !name.isEmpty { result.append((name, line, column)) }
+            rest = after[close.upperBound...]
         }
         return result
+    }
+
+    /// Whether the partials a template uses may not all be found by `references`:
+    /// after a change of delimiters (`{{=<% %>=}}`), or a partial named at render
+    /// time (`{{>*name}}`).
+    static func hasHiddenReferences(_ text: String) -> Bool {
+        text.contains("{{=") || references(in: text).contains { $0.0.hasPrefix("*") }
     }
 
     func render(_ name: String, _ view: [String: Any]) -> String {
