@@ -209,6 +209,31 @@ import Testing
         #expect(site.text("about/index.html").contains("第二版"))
     }
 
+    /// A damaged cache costs time, never correctness: junk, a truncated file, lines
+    /// with wrong fields, or a cache that names other files are all ignored.
+    @Test func aDamagedCacheIsIgnored() throws {
+        let site = try IncrementalTests.mini()
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        let clean = TemporarySite.tree(site.output)
+        let index = CacheStore.folder(for: site.output).appendingPathComponent("pages.tsv")
+        let good = try String(contentsOf: index, encoding: .utf8)
+        let header = String(good.prefix { $0 != "\n" })
+        let damaged = [
+            Data([0xFF, 0xFE, 0x00, 0x01, 0x80]),
+            Data(good.prefix(good.count / 2).utf8),
+            Data((header + "\nindex.html\tx\t-1\tnot-a-hash\t0\t1\t2\n404.html\t\t\t\n").utf8),
+            Data(good.replacingOccurrences(of: "\tindex.html\t", with: "\t../../index.html\t")
+                .replacingOccurrences(of: "index.html\t", with: "404.html\t").utf8),
+        ]
+        for junk in damaged {
+            try junk.write(to: index)
+            let report = site.build()
+            #expect(report.succeeded, "\(report.lines)")
+            #expect(TemporarySite.tree(site.output) == clean)
+        }
+    }
+
     @Test func aRemovedNoticeIsGone() throws {
         let site = try IncrementalTests.mini()
         defer { site.remove() }
