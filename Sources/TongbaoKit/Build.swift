@@ -81,9 +81,11 @@ public enum Builder {
             }
         }
         // Hashing every input for the manifest needs only the files: it runs beside the build.
-        let inputLines = options.write ? Background { [content, options] in
-            InputDigest.contentLines(content: content, displayRoot: options.contentDisplay)
+        let inputLines = options.write ? Background { [content, options] cancelled in
+            InputDigest.contentLines(content: content, displayRoot: options.contentDisplay, cancelled: cancelled)
         } : nil
+        // On every way out (errors included) the hashing is over before this returns.
+        defer { inputLines?.cancel() }
         let loaded = SiteLoader.load(content: content, displayRoot: options.contentDisplay, asOf: options.asOf, today: options.today)
         report.diagnostics.append(contentsOf: loaded.diagnostics)
         report.asOf = loaded.asOf

@@ -12,12 +12,14 @@ enum InputDigest {
     }
 
     /// The lines of the content folder's files (the part worth starting early, beside the loading).
-    static func contentLines(content: URL, displayRoot: String) -> String {
+    /// Stops early, with an incomplete result, once `cancelled` says so.
+    static func contentLines(content: URL, displayRoot: String, cancelled: @Sendable () -> Bool = { false }) -> String {
         let files = ContentFiles(root: content, displayRoot: displayRoot)
         var ignored = Diagnostics()
         let paths = files.listRecursively("", diagnostics: &ignored)
         let lines = ParallelResults<String>(count: paths.count, initial: "")
         DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+            guard !cancelled() else { return }
             let path = paths[index]
             guard let data = try? ContentFiles.contents(content.path + "/" + path) else { return }
             lines.store("content/\(path) \(data.count) \(SHA256.hex(data))\n", at: index)
@@ -34,14 +36,24 @@ enum InputDigest {
     }
 }
 
-/// A value computed on another thread while the caller goes on; `value` waits for it.
+/// A value computed on another thread while the caller goes on; `value` waits
+/// for it. The work must be over before the process exits (a thread still
+/// inside OpenSSL while its exit handlers run can abort the process): a caller
+/// that no longer needs the value calls `cancel()`, which asks the work to
+/// stop early and waits for it.
 final class Background<Value: Sendable>: @unchecked Sendable {
     private var result: Value?
     private let done = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var stop = false
 
-    init(_ work: @escaping @Sendable () -> Value) {
+    init(_ work: @escaping @Sendable (_ cancelled: @escaping @Sendable () -> Bool) -> Value) {
         DispatchQueue.global().async {
-            self.result = work()
+            self.result = work { [self] in
+                lock.lock()
+                defer { lock.unlock() }
+                return stop
+            }
             self.done.signal()
         }
     }
@@ -51,5 +63,13 @@ final class Background<Value: Sendable>: @unchecked Sendable {
         done.wait()
         done.signal()
         return result
+    }
+
+    /// Asks the work to stop and waits until it has.
+    func cancel() {
+        lock.lock()
+        stop = true
+        lock.unlock()
+        _ = value
     }
 }
