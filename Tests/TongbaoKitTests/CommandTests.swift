@@ -30,6 +30,23 @@ import Testing
     }
 
     /// Two processes (each with its own hash seed) write the same bytes.
+    /// A build that fails while work still runs on other threads (hashing the
+    /// inputs) ends with status 1 every time: no thread is left inside a library
+    /// while the process exits.
+    @Test func aFailedBuildAlwaysExitsCleanly() throws {
+        let site = try TemporarySite(copying: Paths.fixtures.appendingPathComponent("mini/content"))
+        defer { site.remove() }
+        var bomb = "l0: &l0 哈\n"
+        for level in 1...9 { bomb += "l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        let settings = try String(contentsOf: site.content.appendingPathComponent("site.yml"), encoding: .utf8)
+        try site.write("site.yml", settings + bomb + "public_phones: *l9\n")
+        for attempt in 1...30 {
+            let run = try CommandTests.run(["build", "--content", "content", "--output", "out/site"], in: site.root)
+            #expect(run.status == 1, "attempt \(attempt): exit \(run.status)")
+            if run.status != 1 { break }
+        }
+    }
+
     @Test func separateRunsWriteIdenticalSites() throws {
         let site = try TemporarySite(copying: Paths.repository.appendingPathComponent("content"))
         defer { site.remove() }
