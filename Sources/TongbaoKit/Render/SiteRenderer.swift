@@ -22,8 +22,8 @@ public struct SiteRenderer {
     var sitemap: [SitemapEntry] = []
     /// What the previous build rendered: pages whose digest is unchanged are not rendered again.
     var cache = RenderCache()
-    /// `site` of the view data, and its digest, per section (the navigation marks the current one).
-    var siteViews: [String: (view: [String: Any], digest: String)] = [:]
+    /// `site` and `chrome` of the view data, and their digest, per section (the navigation marks the current one).
+    var siteViews: [String: SectionView] = [:]
     /// The start of each body's text, by the document's file (`description` when the front matter has none).
     var summaries: [String: String] = [:]
 
@@ -383,11 +383,20 @@ public struct SiteRenderer {
         return items.map { title, path, key in ["title": title, "url": url(path), "current": key == section] }
     }
 
-    /// `site` of the view data for a page of `section`, built once per section with its digest.
-    mutating func siteView(section: String?) -> (view: [String: Any], digest: String) {
+    /// What every page of a section shares: `site` of the view data, and the
+    /// page chrome (`partials/site-header` and `partials/site-footer`, which see
+    /// only `site`), rendered once per section instead of once per page, like
+    /// Hugo's `partialCached`. Their digests go into each page's.
+    struct SectionView {
+        let site: [String: Any]
+        let chrome: [String: Any]
+        let digests: [String: String]
+    }
+
+    mutating func siteView(section: String?) -> SectionView {
         let key = section ?? "\u{0}"
         if let known = siteViews[key] { return known }
-        let view: [String: Any] = [
+        let site: [String: Any] = [
             "title": settings.title,
             "issuer": settings.issuer,
             "root": root,
@@ -397,7 +406,16 @@ public struct SiteRenderer {
             "assets": assetURLs,
             "nav": navigation(current: section),
         ]
-        let made = (view: view, digest: ViewDigest.digest(view))
+        let partialView: [String: Any] = ["site": site, "mask_name": NameMask.lambda]
+        func part(_ name: String) -> String {
+            // Inserted by `{{{chrome.…}}}` on a line of its own: its last line break is the tag line's.
+            var html = templates.render(name, partialView)
+            if html.hasSuffix("\n") { html.removeLast() }
+            return html
+        }
+        let chrome: [String: Any] = ["header": part("partials/site-header"), "footer": part("partials/site-footer")]
+        let made = SectionView(site: site, chrome: chrome,
+                               digests: ["site": ViewDigest.digest(site), "chrome": ViewDigest.digest(chrome)])
         siteViews[key] = made
         return made
     }
@@ -407,7 +425,8 @@ public struct SiteRenderer {
                                description: String, extra: [String: Any], lastModified: Day? = nil) {
         var view = extra
         let site = siteView(section: section)
-        view["site"] = site.view
+        view["site"] = site.site
+        view["chrome"] = site.chrome
         // The 404 page is served at any address: it names no canonical one.
         let canonical = template == "404" ? "" : absoluteURL(path)
         view["page"] = ["title": title, "url": canonical, "path": url(path), "description": description] as [String: Any]
@@ -416,7 +435,7 @@ public struct SiteRenderer {
         view["mask_name"] = NameMask.lambda
         let file = path.hasSuffix(".html") ? path : "\(path)index.html"
         // Planned now, rendered later with the other pages, in parallel.
-        let job = PageJob(index: files.count, path: file, template: template, view: view, siteDigest: site.digest)
+        let job = PageJob(index: files.count, path: file, template: template, view: view, sectionDigests: site.digests)
         if let queue { queue.add(job) } else { pages.append(job) }
         files.append(OutputFile(path: file, text: ""))
         if template != "404" { sitemap.append(SitemapEntry(path: path, lastModified: lastModified)) }
@@ -485,7 +504,7 @@ final class PageQueue: @unchecked Sendable {
     static func render(_ job: PageJob, templates: TemplateSet, cache: RenderCache) -> OutputFile {
         // The key of the render cache: a page made from the same template and view data is the same page.
         let digest = ViewDigest.digest(job.view, template: templates.digests[job.template] ?? job.template,
-                                       shared: ["site": job.siteDigest])
+                                       shared: job.sectionDigests)
         if let page = cache.page(at: job.path, digest: digest) {
             return OutputFile(path: job.path, content: .previous(page), digest: digest)
         }
@@ -502,8 +521,8 @@ struct PageJob: @unchecked Sendable {
     let path: String
     let template: String
     let view: [String: Any]
-    /// Digest of `view["site"]`, shared by the pages of a section.
-    let siteDigest: String
+    /// Digests of `view["site"]` and `view["chrome"]`, shared by the pages of a section.
+    let sectionDigests: [String: String]
 }
 
 /// Results of work spread over all cores: one slot per item, each written by one thread.
