@@ -44,24 +44,17 @@ struct DocumentLoader {
     private mutating func loadAll<Document: Sendable>(_ paths: [String],
                                                       _ load: @Sendable (inout DocumentLoader, String) -> Document?) -> [Document] {
         let fresh = DocumentLoader(files: files, settings: settings)
-        let chunk = 16
-        let chunks = (paths.count + chunk - 1) / chunk
-        let results = ParallelResults<[(Document?, Diagnostics)]>(count: chunks, initial: [])
-        DispatchQueue.concurrentPerform(iterations: chunks) { index in
-            var done: [(Document?, Diagnostics)] = []
-            for path in paths[(index * chunk)..<min(paths.count, (index + 1) * chunk)] {
+        let loaded = Parallel.mapChunks(paths.count, size: 16) { range in
+            paths[range].map { path in
                 var loader = fresh
                 let document = load(&loader, path)
-                done.append((document, loader.diagnostics))
+                return (document, loader.diagnostics)
             }
-            results.store(done, at: index)
         }
         var documents: [Document] = []
-        for index in 0..<chunks {
-            for (document, found) in results.value(at: index) {
-                diagnostics.append(contentsOf: found)
-                if let document { documents.append(document) }
-            }
+        for (document, found) in loaded {
+            diagnostics.append(contentsOf: found)
+            if let document { documents.append(document) }
         }
         return documents
     }

@@ -17,14 +17,10 @@ enum InputDigest {
         let files = ContentFiles(root: content, displayRoot: displayRoot)
         var ignored = Diagnostics()
         let paths = files.listRecursively("", diagnostics: &ignored)
-        let lines = ParallelResults<String>(count: paths.count, initial: "")
-        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
-            guard !cancelled() else { return }
-            let path = paths[index]
-            guard let data = try? ContentFiles.contents(content.path + "/" + path) else { return }
-            lines.store("content/\(path) \(data.count) \(SHA256.hex(data))\n", at: index)
-        }
-        return (0..<paths.count).map { lines.value(at: $0) }.joined()
+        return Parallel.map(paths.count) { index in
+            guard !cancelled(), let data = try? ContentFiles.contents(content.path + "/" + paths[index]) else { return "" }
+            return "content/\(paths[index]) \(data.count) \(SHA256.hex(data))\n"
+        }.joined()
     }
 
     static func combine(_ contentLines: String, theme: Theme) -> String {

@@ -338,15 +338,10 @@ struct LedgerLoader {
         }
         // Largest first, so that one big file does not start last.
         let sizes = paths.map { (try? FileManager.default.attributesOfItem(atPath: self.files.root.appendingPathComponent($0).path)[.size] as? Int) ?? 0 }
-        let order = paths.indices.sorted { sizes[$0] > sizes[$1] }
-        let results = ParallelResults<(source: YAMLSource?, diagnostics: Diagnostics)?>(count: paths.count, initial: nil)
-        let files = self.files, toParse = paths
-        DispatchQueue.concurrentPerform(iterations: order.count) { position in
-            let index = order[position]
-            results.store(LedgerLoader.parse(toParse[index], files: files), at: index)
-        }
-        for (index, path) in paths.enumerated() {
-            if let result = results.value(at: index) { parsed[path] = result }
+        let order = paths.indices.sorted { sizes[$0] > sizes[$1] }.map { paths[$0] }
+        let files = self.files
+        for (path, result) in zip(order, Parallel.map(order.count) { LedgerLoader.parse(order[$0], files: files) }) {
+            parsed[path] = result
         }
     }
 

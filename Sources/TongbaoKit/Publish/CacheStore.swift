@@ -36,17 +36,10 @@ public enum CacheStore {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: true)[...]
         guard let header = lines.popFirst(), header == "\(format)\t\(toolIdentity())" else { return RenderCache() }
         // Each entry is checked against its file (two system calls): on all cores.
-        let entries = Array(lines)
-        let checked = ParallelResults<(String, RenderCache.Page)?>(count: entries.count, initial: nil)
-        let root = output.path
-        DispatchQueue.concurrentPerform(iterations: entries.count) { index in
-            checked.store(entry(entries[index], root: root), at: index)
-        }
+        let entries = Array(lines), root = output.path
         var cache = RenderCache()
         cache.pages.reserveCapacity(entries.count)
-        for index in entries.indices {
-            if let (path, page) = checked.value(at: index) { cache.pages[path] = page }
-        }
+        for case let (path, page)? in Parallel.map(entries.count, { entry(entries[$0], root: root) }) { cache.pages[path] = page }
         return cache
     }
 
@@ -59,14 +52,14 @@ public enum CacheStore {
         // A page holding numbers the privacy guard looks for is rendered and scanned every time.
         guard fields[4] == "0" else { return nil }
         guard let found = identity(of: location), found.identity == "\(fields[5])\t\(fields[6])", found.size == size else { return nil }
-        let file = RenderCache.File(location: location, size: size, sha256: String(fields[3]), candidates: false,
+        let file = RenderCache.File(location: location, size: size, sha256: String(fields[3]),
                                     identity: found.identity)
         var twin: RenderCache.File?
         if fields.count == 11 {
             let twinLocation = location + ".gz"
             guard let twinSize = Int(fields[7]), let twinFound = identity(of: twinLocation),
                   twinFound.identity == "\(fields[9])\t\(fields[10])", twinFound.size == twinSize else { return nil }
-            twin = RenderCache.File(location: twinLocation, size: twinSize, sha256: String(fields[8]), candidates: false,
+            twin = RenderCache.File(location: twinLocation, size: twinSize, sha256: String(fields[8]),
                                     identity: twinFound.identity)
         }
         return (path, RenderCache.Page(digest: String(fields[1]), file: file, twin: twin))

@@ -117,9 +117,10 @@ public enum Publisher {
             }
             closedir(handle)
         }
-        let chunk = 256, found = files
-        DispatchQueue.concurrentPerform(iterations: (found.count + chunk - 1) / chunk) { index in
-            for path in found[(index * chunk)..<min(found.count, (index + 1) * chunk)] { unlink(path) }
+        let found = files
+        _ = Parallel.mapChunks(found.count, size: 256) { range -> [Void] in
+            for path in found[range] { unlink(path) }
+            return []
         }
         for folder in folders.reversed() { rmdir(folder) }
         // Whatever could not be removed this way (permissions, a file added meanwhile).
@@ -151,13 +152,10 @@ public enum Publisher {
 
     /// Writes (or links, when unchanged) every file, on all cores.
     private static func writeFiles(_ files: [OutputFile], into root: String, previous: String?) throws -> Outcome {
-        let chunk = 64
-        let chunks = (files.count + chunk - 1) / chunk
-        let results = ParallelResults<Result<Outcome, any Error>>(count: chunks, initial: .success(Outcome()))
-        DispatchQueue.concurrentPerform(iterations: chunks) { index in
+        let results = Parallel.mapChunks(files.count, size: 64) { range -> [Result<Outcome, any Error>] in
             var outcome = Outcome()
             do {
-                for file in files[(index * chunk)..<min(files.count, (index + 1) * chunk)] {
+                for file in files[range] {
                     let destination = "\(root)/\(file.path)"
                     let data: Data
                     switch file.content {
@@ -188,14 +186,14 @@ public enum Publisher {
                     outcome.written += 1
                     outcome.bytes += data.count
                 }
-                results.store(.success(outcome), at: index)
+                return [.success(outcome)]
             } catch {
-                results.store(.failure(error), at: index)
+                return [.failure(error)]
             }
         }
         var total = Outcome()
-        for index in 0..<chunks {
-            let outcome = try results.value(at: index).get()
+        for result in results {
+            let outcome = try result.get()
             total.written += outcome.written
             total.kept += outcome.kept
             total.bytes += outcome.bytes

@@ -21,16 +21,9 @@ extension SiteRenderer {
         // Every period is computed on its own: on all cores.
         let kinds: [ReportingPeriod.Kind] = [.month, .quarter, .year]
         let periods = kinds.flatMap { kind in CircularFigures.periods(model, asOf: asOf, kind: kind) }
-        let results = ParallelResults<CircularFigures?>(count: periods.count, initial: nil)
-        let compute: @Sendable (Int) -> Void = { index in
-            results.store(CircularFigures.compute(model, period: periods[index], asOf: asOf), at: index)
+        let figures = Parallel.map(periods.count, parallel: parallel) { index in
+            CircularFigures.compute(model, period: periods[index], asOf: asOf)
         }
-        if parallel {
-            DispatchQueue.concurrentPerform(iterations: periods.count, execute: compute)
-        } else {
-            for index in periods.indices { compute(index) }
-        }
-        let figures = periods.indices.compactMap { results.value(at: $0) }
         func of(_ kind: ReportingPeriod.Kind) -> [CircularFigures] { figures.filter { $0.period.kind == kind } }
         return CircularSet(months: of(.month), quarters: of(.quarter), years: of(.year))
     }

@@ -17,7 +17,7 @@ struct FinishedFiles {
 }
 
 enum FileFinishing {
-    private struct Result {
+    private struct Result: Sendable {
         var hits: [PrivacyGuard.Hit] = []
         var twin: OutputFile?
         var entries: [Manifest.Entry] = []
@@ -26,33 +26,24 @@ enum FileFinishing {
 
     /// - Parameter publishing: also compress and hash (a build); a check only scans.
     static func finish(_ files: [OutputFile], guardian: PrivacyGuard, publishing: Bool) -> FinishedFiles {
-        let chunk = 32
-        let chunks = (files.count + chunk - 1) / chunk
-        let results = ParallelResults<[Result]>(count: chunks, initial: [])
-        DispatchQueue.concurrentPerform(iterations: chunks) { index in
+        let results = Parallel.mapChunks(files.count, size: 32) { range in
             // A compressor holds its tables: one per chunk of files, never shared between threads.
             let compressor = publishing ? libdeflate_alloc_compressor(Gzip.level) : nil
             defer { if let compressor { libdeflate_free_compressor(compressor) } }
-            var done: [Result] = []
-            for file in files[(index * chunk)..<min(files.count, (index + 1) * chunk)] {
-                done.append(finish(file, guardian: guardian, compressor: compressor, publishing: publishing))
-            }
-            results.store(done, at: index)
+            return files[range].map { finish($0, guardian: guardian, compressor: compressor, publishing: publishing) }
         }
         var finished = FinishedFiles()
-        for index in 0..<chunks {
-            for result in results.value(at: index) {
-                finished.hits += result.hits
-                if let twin = result.twin { finished.twins.append(twin) }
-                finished.entries += result.entries
-                if let page = result.page { finished.pages.append(page) }
-            }
+        for result in results {
+            finished.hits += result.hits
+            if let twin = result.twin { finished.twins.append(twin) }
+            finished.entries += result.entries
+            if let page = result.page { finished.pages.append(page) }
         }
         return finished
     }
 
     private static func finish(_ file: OutputFile, guardian: PrivacyGuard, compressor: OpaquePointer?, publishing: Bool) -> Result {
-        if case .previous(let page) = file.content { return reuse(page, of: file, guardian: guardian, publishing: publishing) }
+        if case .previous(let page) = file.content { return reuse(page, of: file, publishing: publishing) }
         var result = Result()
         let data: Data
         switch file.content {
@@ -82,16 +73,10 @@ enum FileFinishing {
     }
 
     /// A page the render cache vouches for: its file and twin as published last
-    /// time. Only a page holding numbers of the guarded kinds is read and scanned
-    /// again (what may be published can change with site.yml and the ledgers).
-    private static func reuse(_ page: RenderCache.Page, of file: OutputFile, guardian: PrivacyGuard, publishing: Bool) -> Result {
+    /// time. (`CacheStore` never vouches for a page holding numbers the privacy
+    /// guard looks for: those are rendered and scanned on every build.)
+    private static func reuse(_ page: RenderCache.Page, of file: OutputFile, publishing: Bool) -> Result {
         var result = Result()
-        var candidates = page.file.candidates
-        if candidates, PrivacyGuard.isScanned(file.path) {
-            let bytes = FileManager.default.contents(atPath: page.file.location) ?? Data()
-            candidates = false
-            result.hits = guardian.scan(Array(bytes), path: file.path, candidates: &candidates)
-        }
         guard publishing else { return result }
         if Manifest.isListed(file.path) {
             result.entries.append(Manifest.Entry(path: file.path, sha256: page.file.sha256, size: page.file.size))
@@ -102,7 +87,7 @@ enum FileFinishing {
         }
         if let digest = file.digest {
             result.page = CacheStore.Record(path: file.path, digest: digest, size: page.file.size, sha256: page.file.sha256,
-                                            candidates: candidates, twin: page.twin.map { ($0.size, $0.sha256) })
+                                            candidates: false, twin: page.twin.map { ($0.size, $0.sha256) })
         }
         return result
     }

@@ -17,13 +17,7 @@ enum Gzip {
         return extensions.contains(String(path[path.index(after: dot)...]))
     }
 
-    /// gzip format (RFC 1952); nil if it fails.
-    static func compress(_ data: Data) -> Data? {
-        guard let compressor = libdeflate_alloc_compressor(level) else { return nil }
-        defer { libdeflate_free_compressor(compressor) }
-        return compress(data, with: compressor)
-    }
-
+    /// gzip format (RFC 1952), with a compressor of `level`; nil if it fails.
     static func compress(_ data: Data, with compressor: OpaquePointer) -> Data? {
         let bound = libdeflate_gzip_compress_bound(compressor, data.count)
         var output = Data(count: bound)

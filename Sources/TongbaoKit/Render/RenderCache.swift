@@ -11,9 +11,6 @@ public struct RenderCache: Sendable {
         public let location: String
         public let size: Int
         public let sha256: String
-        /// Whether it holds numbers of the kinds the privacy guard looks for
-        /// (published on purpose); such a page is rendered and scanned again on every build.
-        public let candidates: Bool
         /// Inode and modification time when the cache was read (`CacheStore.identity`),
         /// checked again when the file is linked.
         public var identity: String = ""

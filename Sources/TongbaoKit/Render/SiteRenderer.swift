@@ -116,20 +116,13 @@ public struct SiteRenderer {
             + publication.bulletins.map { ($0.source, SitePaths.bulletin($0.issue)) }
             + publication.pages.map { ($0.source, SitePaths.page($0.source.slug)) }
         let markdown = self.markdown
-        let results = ParallelResults<(MarkdownRenderer.Rendered, String)?>(count: documents.count, initial: nil)
-        let render: @Sendable (Int) -> Void = { index in
+        let results = Parallel.map(documents.count, parallel: parallel) { index in
             let rendered = markdown.render(documents[index].source.body)
-            results.store((rendered, DisplayText.plainText(fromHTML: rendered.html, limit: 120)), at: index)
-        }
-        if parallel {
-            DispatchQueue.concurrentPerform(iterations: documents.count, execute: render)
-        } else {
-            for index in documents.indices { render(index) }
+            return (rendered, DisplayText.plainText(fromHTML: rendered.html, limit: 120))
         }
         var bodies = Bodies()
         var html: [String] = []
-        for (index, document) in documents.enumerated() {
-            guard let (rendered, summary) = results.value(at: index) else { html.append(""); continue }
+        for (document, (rendered, summary)) in zip(documents, results) {
             html.append(record(rendered, of: document.source, page: document.page, diagnostics: &diagnostics))
             bodies.summaries[document.source.file] = summary
         }
@@ -523,21 +516,4 @@ struct PageJob: @unchecked Sendable {
     let view: [String: Any]
     /// Digests of `view["site"]` and `view["chrome"]`, shared by the pages of a section.
     let sectionDigests: [String: String]
-}
-
-/// Results of work spread over all cores: one slot per item, each written by one thread.
-final class ParallelResults<Value>: @unchecked Sendable {
-    private var slots: [Value]
-    private let lock = NSLock()
-
-    init(count: Int, initial: Value) { slots = Array(repeating: initial, count: count) }
-
-    func store(_ value: Value, at position: Int) {
-        lock.lock()
-        slots[position] = value
-        lock.unlock()
-    }
-
-    /// Read once every store has returned.
-    func value(at position: Int) -> Value { slots[position] }
 }

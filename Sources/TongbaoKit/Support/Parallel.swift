@@ -1,0 +1,40 @@
+import Foundation
+
+/// Work spread over all cores, results in the order of the input: the one way
+/// the pipeline runs things in parallel.
+enum Parallel {
+    /// `transform` of every index in `0..<count`, in order; on all cores, or one
+    /// by one when `parallel` is false (the output is the same either way).
+    static func map<Value: Sendable>(_ count: Int, parallel: Bool = true,
+                                     _ transform: @Sendable (Int) -> Value) -> [Value] {
+        guard parallel, count > 1 else { return (0..<count).map(transform) }
+        let results = ParallelResults<Value?>(count: count, initial: nil)
+        DispatchQueue.concurrentPerform(iterations: count) { index in results.store(transform(index), at: index) }
+        return (0..<count).compactMap { results.value(at: $0) }
+    }
+
+    /// The same over chunks of `size` indices, for work that sets something up
+    /// once per chunk (a compressor, a loader); the chunks' results joined in order.
+    static func mapChunks<Value: Sendable>(_ count: Int, size: Int,
+                                           _ transform: @Sendable (Range<Int>) -> [Value]) -> [Value] {
+        let chunks = (count + size - 1) / size
+        return map(chunks) { chunk in transform((chunk * size)..<min(count, (chunk + 1) * size)) }.flatMap { $0 }
+    }
+}
+
+/// Results of work spread over all cores: one slot per item, each written by one thread.
+final class ParallelResults<Value>: @unchecked Sendable {
+    private var slots: [Value]
+    private let lock = NSLock()
+
+    init(count: Int, initial: Value) { slots = Array(repeating: initial, count: count) }
+
+    func store(_ value: Value, at position: Int) {
+        lock.lock()
+        slots[position] = value
+        lock.unlock()
+    }
+
+    /// Read once every store has returned.
+    func value(at position: Int) -> Value { slots[position] }
+}
