@@ -95,7 +95,8 @@ public enum Builder {
         guard let model = loaded.model, !report.diagnostics.hasErrors else { return report }
 
         // Pages rendered by the previous build of this output, checked against its files.
-        let cache = options.write && options.useCache ? CacheStore.load(output: options.output) : RenderCache()
+        // (`check` uses it too, read only: a page it vouches for was scanned when it was published.)
+        let cache = options.useCache ? CacheStore.load(output: options.output) : RenderCache()
         clock.mark("cache")
         let rendered = SiteRenderer.render(model, asOf: loaded.asOf, theme: theme, contentRoot: content, parallel: options.parallel,
                                            cache: cache)

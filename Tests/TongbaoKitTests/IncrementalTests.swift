@@ -234,6 +234,22 @@ import Testing
         }
     }
 
+    /// `check` reads the render cache too (it writes nothing): after a build it
+    /// renders only what changed, and still reports every problem.
+    @Test func checkUsesTheRenderCache() throws {
+        let site = try IncrementalTests.mini()
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        let cache = TemporarySite.tree(CacheStore.folder(for: site.output))
+        let checked = site.check()
+        #expect(checked.succeeded && checked.pages > 10 && checked.pagesReused == checked.pages)
+        try site.write("notices/2021-06-20-new.md", "---\ntitle: 新通知\ndate: 2021-06-20\n---\n联系电话 13800138000\n")
+        let broken = site.check()
+        #expect(!broken.succeeded)
+        expectDiagnostic(broken, "notices/2021-06-20-new.md:5:", "手机号码")
+        #expect(TemporarySite.tree(CacheStore.folder(for: site.output)) == cache)
+    }
+
     @Test func aRemovedNoticeIsGone() throws {
         let site = try IncrementalTests.mini()
         defer { site.remove() }
