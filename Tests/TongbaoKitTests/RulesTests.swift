@@ -155,3 +155,13 @@ import Testing
         #expect("a b c"[...].dropFirst(2).trimmingSpaces == "b c")
     }
 }
+
+@Suite struct ByteReplaceTests {
+    @Test func replacesLeftToRightFirstPatternWinning() {
+        #expect(ByteReplace.replacing("<td align=\"left\">甲</td>", [("<td align=\"", "<td class=\"align-")]) == "<td class=\"align-left\">甲</td>")
+        #expect(ByteReplace.replacing("ab安cab", [("ab", "X"), ("安c", "Y"), ("a", "Z")]) == "XYX")
+        #expect(ByteReplace.replacing("aaa", [("aa", "b")]) == "ba")
+        #expect(ByteReplace.replacing("不变", [("", "x"), ("z", "y")]) == "不变")
+        #expect(ByteReplace.replacing("", [("a", "b")]) == "")
+    }
+}

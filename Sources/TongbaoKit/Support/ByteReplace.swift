@@ -3,19 +3,19 @@
 /// Unicode comparison) shows in profiles.
 enum ByteReplace {
     /// Replaces every occurrence of each pattern's bytes, left to right; at one
-    /// position the first matching pattern wins. Patterns must not be empty.
+    /// position the first matching pattern wins. Empty patterns are ignored.
     static func replacing(_ text: String, _ replacements: [(String, String)]) -> String {
-        let patterns = replacements.map { (Array($0.0.utf8), Array($0.1.utf8)) }
-        guard let first = patterns.first?.0.first, patterns.allSatisfy({ $0.0.first == first }) else {
-            return general(text, patterns)
-        }
+        let patterns = replacements.map { (Array($0.0.utf8), Array($0.1.utf8)) }.filter { !$0.0.isEmpty }
+        // Only a byte that starts some pattern is looked at more closely.
+        var starts = [Bool](repeating: false, count: 256)
+        for (pattern, _) in patterns { starts[Int(pattern[0])] = true }
         var text = text
         return text.withUTF8 { bytes -> String in
             var result: [UInt8] = []
             var copied = 0
             var index = 0
             while index < bytes.count {
-                if bytes[index] == first, let match = patterns.first(where: { matches($0.0, bytes, at: index) }) {
+                if starts[Int(bytes[index])], let match = patterns.first(where: { matches($0.0, bytes, at: index) }) {
                     if result.isEmpty { result.reserveCapacity(bytes.count + 64) }
                     result.append(contentsOf: bytes[copied..<index])
                     result.append(contentsOf: match.1)
@@ -35,24 +35,5 @@ enum ByteReplace {
         guard index + pattern.count <= bytes.count else { return false }
         for offset in pattern.indices where bytes[index + offset] != pattern[offset] { return false }
         return true
-    }
-
-    private static func general(_ text: String, _ patterns: [([UInt8], [UInt8])]) -> String {
-        var text = text
-        return text.withUTF8 { bytes -> String in
-            var result: [UInt8] = []
-            result.reserveCapacity(bytes.count)
-            var index = 0
-            while index < bytes.count {
-                if let match = patterns.first(where: { matches($0.0, bytes, at: index) }) {
-                    result.append(contentsOf: match.1)
-                    index += match.0.count
-                } else {
-                    result.append(bytes[index])
-                    index += 1
-                }
-            }
-            return String(decoding: result, as: UTF8.self)
-        }
     }
 }
