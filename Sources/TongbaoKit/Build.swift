@@ -80,15 +80,20 @@ public enum Builder {
                 report.diagnostics.error(SourceLocation(file: explicit.path, line: 1, column: 1), "模板目录不存在：\(explicit.path)")
             }
         }
-        // Hashing every input for the manifest needs only the files: it runs beside the build.
-        let inputLines = options.write ? Background { [content, options] cancelled in
-            InputDigest.contentLines(content: content, displayRoot: options.contentDisplay, cancelled: cancelled)
-        } : nil
-        // On every way out (errors included) the hashing is over before this returns.
-        defer { inputLines?.cancel() }
-        let loaded = SiteLoader.load(content: content, displayRoot: options.contentDisplay, asOf: options.asOf, today: options.today)
+        // Notices an earlier build of this output loaded and rendered (`check` reads it too, and never writes it).
+        let documents = options.useCache ? CacheStore.loadDocuments(
+            output: options.output,
+            context: DocumentCache.context(tool: CacheStore.toolIdentity(),
+                                           settings: (try? ContentFiles.contents(content.path + "/site.yml")) ?? Data(),
+                                           displayRoot: options.contentDisplay)) : nil
+        let loaded = SiteLoader.load(content: content, displayRoot: options.contentDisplay, asOf: options.asOf, today: options.today,
+                                     documents: documents)
         report.diagnostics.append(contentsOf: loaded.diagnostics)
         report.asOf = loaded.asOf
+        // Hashing the inputs for the manifest (the files the loader did not read) runs beside the build.
+        let inputLines = options.write ? loaded.files.map { files in Background { cancelled in InputDigest.contentLines(files, cancelled: cancelled) } } : nil
+        // On every way out (errors included) the hashing is over before this returns.
+        defer { inputLines?.cancel() }
         clock.mark("load")
         let templatesDisplay = options.templates?.path ?? displayPath(templatesDirectory)
         let theme = ThemeLoader.load(overrides: templatesDirectory, displayRoot: templatesDisplay, diagnostics: &report.diagnostics)
@@ -99,7 +104,7 @@ public enum Builder {
         let cache = options.useCache ? CacheStore.load(output: options.output) : RenderCache()
         clock.mark("cache")
         let rendered = SiteRenderer.render(model, asOf: loaded.asOf, theme: theme, contentRoot: content, parallel: options.parallel,
-                                           cache: cache)
+                                           cache: cache, documents: documents)
         clock.mark("render")
         report.diagnostics.append(contentsOf: rendered.diagnostics)
         report.pages = rendered.files.count { $0.digest != nil }
@@ -127,6 +132,7 @@ public enum Builder {
             report.filesKept = published.filesKept
             clock.mark("publish")
             if options.useCache { CacheStore.save(finished.pages, output: options.output) }
+            if let documents { CacheStore.save(documents, output: options.output) }
             clock.mark("cache")
         } catch {
             report.diagnostics.error(SourceLocation(file: options.output.path, line: 1, column: 1), error.description)

@@ -7,10 +7,12 @@ struct TextFile {
     /// Path shown in diagnostics.
     let displayPath: String
     let text: String
+    /// SHA-256 of the file's bytes as read (before decoding).
+    let sha256: String
 }
 
 /// Finds and reads the files of a content folder. The only loader code that touches the disk.
-struct ContentFiles {
+struct ContentFiles: Sendable {
     let root: URL
     /// How the root is shown in diagnostics (`content`).
     let displayRoot: String
@@ -18,6 +20,12 @@ struct ContentFiles {
     /// Real paths of folders already resolved: resolving walks every component
     /// of a path with a system call each, and thousands of files share a folder.
     private let resolved = ResolvedFolders()
+    /// Entries seen by `list` that are plain files or folders (not links), by
+    /// relative path: their type needs no system call, and whether they are
+    /// inside the content folder depends on their folder only.
+    private let plain = PlainEntries()
+    /// Size and SHA-256 of every file `read` has read, for the digest of the inputs.
+    let digests = ReadDigests()
 
     init(root: URL, displayRoot: String) {
         self.root = root.standardizedFileURL
@@ -31,10 +39,13 @@ struct ContentFiles {
     /// The file type of a path, links followed (`S_IFDIR`, `S_IFREG` …); nil when it does not exist.
     /// Plain system calls: these run for every file of a site of thousands.
     private func type(_ path: String, following: Bool) -> mode_t? {
+        if path.hasPrefix(rootPrefix), let known = plain.type(of: String(path.dropFirst(rootPrefix.count))) { return known }
         var status = stat()
         guard (following ? stat(path, &status) : lstat(path, &status)) == 0 else { return nil }
         return status.st_mode & S_IFMT
     }
+
+    private var rootPrefix: String { root.path + "/" }
 
     private func fullPath(_ relativePath: String) -> String {
         relativePath.isEmpty ? root.path : "\(root.path)/\(relativePath)"
@@ -47,7 +58,16 @@ struct ContentFiles {
     /// A file (a link to a file inside the content folder counts as one).
     func isRegularFile(_ relativePath: String) -> Bool {
         guard let kind = type(fullPath(relativePath), following: true), kind != S_IFDIR else { return false }
-        return isInside(root.appendingPathComponent(relativePath))
+        return isInside(relativePath)
+    }
+
+    /// `isInside` for a path below the root, without system calls for a plain entry `list` has seen.
+    private func isInside(_ relativePath: String) -> Bool {
+        guard plain.type(of: relativePath) != nil else { return isInside(root.appendingPathComponent(relativePath)) }
+        guard let slash = relativePath.lastIndex(of: "/") else { return true }
+        let folder = resolved.path(ofRelative: String(relativePath[..<slash]), root: root)
+        let base = resolved.path(ofRelative: "", root: root)
+        return folder == base || folder.hasPrefix(base + "/")
     }
 
     /// Whether a path is a symbolic link (wherever it points, if anywhere).
@@ -58,7 +78,7 @@ struct ContentFiles {
     /// A symbolic link whose target (followed all the way) is outside the content
     /// folder: the one rule for every kind of file the build reads or copies.
     func isLinkOutside(_ relativePath: String) -> Bool {
-        isLink(relativePath) && !isInside(root.appendingPathComponent(relativePath))
+        isLink(relativePath) && !isInside(relativePath)
     }
 
     /// Whether a path, links followed, stays inside `folder` (the content folder by default).
@@ -106,9 +126,26 @@ struct ContentFiles {
 
     /// Names in a folder (not recursive, hidden files left out), sorted; empty when it does not exist.
     func list(_ relativeDirectory: String) -> [String] {
-        let url = relativeDirectory.isEmpty ? root : root.appendingPathComponent(relativeDirectory)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
-        return names.filter { !$0.hasPrefix(".") }.sorted()
+        guard let handle = opendir(fullPath(relativeDirectory)) else { return [] }
+        defer { closedir(handle) }
+        var names: [String] = []
+        var seen: [(String, mode_t)] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+                String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name.hasPrefix(".") { continue }
+            names.append(name)
+            // The directory entry tells a plain file or folder from a link without a system call.
+            let relative = relativeDirectory.isEmpty ? name : "\(relativeDirectory)/\(name)"
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_REG): seen.append((relative, S_IFREG))
+            case Int32(DT_DIR): seen.append((relative, S_IFDIR))
+            default: break
+            }
+        }
+        plain.record(seen)
+        return names.sorted()
     }
 
     /// Every regular file below a folder, as paths relative to that folder, sorted.
@@ -124,6 +161,11 @@ struct ContentFiles {
             for name in list(folder) {
                 let relative = current.isEmpty ? name : "\(current)/\(name)"
                 let full = relativeDirectory.isEmpty ? relative : "\(relativeDirectory)/\(relative)"
+                // A plain file in a folder being walked is inside it: no system call, no URL.
+                if plain.type(of: full) == S_IFREG {
+                    result.append(relative)
+                    continue
+                }
                 let url = root.appendingPathComponent(full)
                 // A link may not lead out of the folder walked: out of content/, or from static/
                 // into the ledgers, which would publish them.
@@ -149,7 +191,7 @@ struct ContentFiles {
     /// Reads a UTF-8 text file; a missing or undecodable file is a diagnostic and nil.
     func read(_ relativePath: String, diagnostics: inout Diagnostics) -> TextFile? {
         let location = SourceLocation(file: display(relativePath), line: 1, column: 1)
-        guard isInside(root.appendingPathComponent(relativePath)) else {
+        guard isInside(relativePath) else {
             diagnostics.error(location, "这是指向内容目录之外的链接，不会读取：请把文件本身放进内容目录")
             return nil
         }
@@ -160,6 +202,8 @@ struct ContentFiles {
             diagnostics.error(location, "无法读取文件：\(error.localizedDescription)")
             return nil
         }
+        let sha256 = SHA256.hex(data)
+        digests.record(relativePath, size: data.count, sha256: sha256)
         var bytes = data[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         guard var text = String(validating: bytes, as: UTF8.self) else {
@@ -169,7 +213,7 @@ struct ContentFiles {
         if text.utf8.contains(UInt8(ascii: "\r")) {
             text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }
-        return TextFile(relativePath: relativePath, displayPath: display(relativePath), text: text)
+        return TextFile(relativePath: relativePath, displayPath: display(relativePath), text: text, sha256: sha256)
     }
 }
 
@@ -204,10 +248,62 @@ extension ContentFiles {
     }
 }
 
+/// Size and SHA-256 of the files read, by relative path, shared by the copies of one `ContentFiles`.
+final class ReadDigests: @unchecked Sendable {
+    private var digests: [String: (size: Int, sha256: String)] = [:]
+    private let lock = NSLock()
+
+    func record(_ relativePath: String, size: Int, sha256: String) {
+        lock.lock()
+        digests[relativePath] = (size, sha256)
+        lock.unlock()
+    }
+
+    func digest(of relativePath: String) -> (size: Int, sha256: String)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return digests[relativePath]
+    }
+}
+
+/// Plain files and folders seen in listings, shared by the copies of one `ContentFiles`.
+final class PlainEntries: @unchecked Sendable {
+    private var types: [String: mode_t] = [:]
+    private let lock = NSLock()
+
+    func record(_ entries: [(String, mode_t)]) {
+        lock.lock()
+        for (path, type) in entries { types[path] = type }
+        lock.unlock()
+    }
+
+    func type(of relativePath: String) -> mode_t? {
+        lock.lock()
+        defer { lock.unlock() }
+        return types[relativePath]
+    }
+}
+
 /// A memo of folders' real paths, shared by the copies of one `ContentFiles`.
 final class ResolvedFolders: @unchecked Sendable {
     private var paths: [String: String] = [:]
+    private var relative: [String: String] = [:]
     private let lock = NSLock()
+
+    /// The real path of a folder below `root` ("" for the root itself).
+    func path(ofRelative folder: String, root: URL) -> String {
+        lock.lock()
+        if let known = relative[folder] {
+            lock.unlock()
+            return known
+        }
+        lock.unlock()
+        let real = path(of: folder.isEmpty ? root : root.appendingPathComponent(folder))
+        lock.lock()
+        relative[folder] = real
+        lock.unlock()
+        return real
+    }
 
     func path(of folder: URL) -> String {
         let key = folder.path

@@ -5,6 +5,8 @@ struct DocumentLoader {
     let files: ContentFiles
     let settings: SiteSettings
     var diagnostics = Diagnostics()
+    /// Notices loaded by earlier builds, reused while their text is unchanged.
+    var cache: DocumentCache?
 
     static let pageFields = ["title", "slug", "draft", "description"]
     static let noticeFields = pageFields + ["date", "doc_no", "to", "cc", "attachments", "meeting"]
@@ -31,7 +33,7 @@ struct DocumentLoader {
     }
 
     mutating func load(into model: inout SiteModel) {
-        model.notices += loadAll(markdownFiles("notices")) { $0.loadNotice($1) }
+        model.notices += loadAll(markdownFiles("notices")) { $0.loadNoticeCached($1) }
         model.bulletins += loadAll(markdownFiles("bulletins")) { $0.loadBulletin($1) }
         model.pages += loadAll(markdownFiles("pages")) { $0.loadPage($1) }
         model.circularNarratives += loadAll(markdownFiles("circulars")) { $0.loadCircularNarrative($1) }
@@ -43,7 +45,7 @@ struct DocumentLoader {
     /// documents and diagnostics come out in file order, as one by one.
     private mutating func loadAll<Document: Sendable>(_ paths: [String],
                                                       _ load: @Sendable (inout DocumentLoader, String) -> Document?) -> [Document] {
-        let fresh = DocumentLoader(files: files, settings: settings)
+        let fresh = { var loader = DocumentLoader(files: files, settings: settings); loader.cache = cache; return loader }()
         let loaded = Parallel.mapChunks(paths.count, size: 16) { range in
             paths[range].map { path in
                 var loader = fresh
@@ -79,8 +81,26 @@ struct DocumentLoader {
 
     // MARK: Kinds
 
-    fileprivate mutating func loadNotice(_ path: String) -> Notice? {
-        guard let opened = open(path, label: "通知") else { return nil }
+    /// A notice from the document cache when its text is the one cached, else loaded and cached.
+    fileprivate mutating func loadNoticeCached(_ path: String) -> Notice? {
+        guard let cache else { return loadNotice(path) }
+        guard let file = files.read(path, diagnostics: &diagnostics) else { return nil }
+        let sha256 = file.sha256
+        if let entry = cache.reuse(file.displayPath, sha256: sha256), case .success(let frontMatter) = FrontMatter.split(file.text) {
+            diagnostics.append(contentsOf: entry.diagnostics)
+            return entry.notice.replacingBody(frontMatter.body)
+        }
+        let before = diagnostics.all.count
+        let notice = loadNotice(path, file: file)
+        let found = Array(diagnostics.all[before...])
+        if let notice, DocumentCache.canCache(notice, diagnostics: found, file: file.displayPath) {
+            cache.remember(file.displayPath, DocumentCache.Entry(sha256: sha256, notice: notice.replacingBody(""), diagnostics: found))
+        }
+        return notice
+    }
+
+    fileprivate mutating func loadNotice(_ path: String, file: TextFile? = nil) -> Notice? {
+        guard let opened = open(path, label: "通知", file: file) else { return nil }
         var reader = opened.reader
         let frontMatter = opened.frontMatter
         let title = reader.title("title", required: true)
@@ -190,8 +210,10 @@ struct DocumentLoader {
 
     /// Reads the file and its front matter; nil (with diagnostics) when either is unusable.
     /// - Parameter allowEmpty: an empty front matter is fine (narratives, whose fields are all optional).
-    private mutating func open(_ path: String, label: String, allowEmpty: Bool = false) -> (reader: RecordReader, frontMatter: FrontMatter)? {
-        guard let file = files.read(path, diagnostics: &diagnostics) else { return nil }
+    /// - Parameter file: the file when already read.
+    private mutating func open(_ path: String, label: String, allowEmpty: Bool = false,
+                               file: TextFile? = nil) -> (reader: RecordReader, frontMatter: FrontMatter)? {
+        guard let file = file ?? files.read(path, diagnostics: &diagnostics) else { return nil }
         let start = SourceLocation(file: file.displayPath, line: 1, column: 1)
         let frontMatter: FrontMatter
         switch FrontMatter.split(file.text) {

@@ -8,17 +8,19 @@ import Foundation
 /// files are hashed on all cores.
 enum InputDigest {
     static func compute(content: URL, displayRoot: String, theme: Theme) -> String {
-        combine(contentLines(content: content, displayRoot: displayRoot), theme: theme)
+        combine(contentLines(ContentFiles(root: content, displayRoot: displayRoot)), theme: theme)
     }
 
-    /// The lines of the content folder's files (the part worth starting early, beside the loading).
-    /// Stops early, with an incomplete result, once `cancelled` says so.
-    static func contentLines(content: URL, displayRoot: String, cancelled: @Sendable () -> Bool = { false }) -> String {
-        let files = ContentFiles(root: content, displayRoot: displayRoot)
+    /// The lines of the content folder's files; a file the loader has read
+    /// (`ContentFiles.digests`) is not read again. Stops early, with an
+    /// incomplete result, once `cancelled` says so.
+    static func contentLines(_ files: ContentFiles, cancelled: @Sendable () -> Bool = { false }) -> String {
         var ignored = Diagnostics()
         let paths = files.listRecursively("", diagnostics: &ignored)
+        let root = files.root.path
         return Parallel.map(paths.count) { index in
-            guard !cancelled(), let data = try? ContentFiles.contents(content.path + "/" + paths[index]) else { return "" }
+            if let known = files.digests.digest(of: paths[index]) { return "content/\(paths[index]) \(known.size) \(known.sha256)\n" }
+            guard !cancelled(), let data = try? ContentFiles.contents(root + "/" + paths[index]) else { return "" }
             return "content/\(paths[index]) \(data.count) \(SHA256.hex(data))\n"
         }.joined()
     }

@@ -9,6 +9,8 @@ public enum SiteLoader {
         public let diagnostics: Diagnostics
         /// The as-of date in force: `--as-of`, else `as_of` of site.yml, else today.
         public let asOf: Day
+        /// The content folder as read (what was read, and the digests of those files).
+        let files: ContentFiles?
     }
 
     /// - Parameters:
@@ -16,7 +18,8 @@ public enum SiteLoader {
     ///   - displayRoot: how that folder is named in diagnostics.
     ///   - asOf: the `--as-of` override.
     ///   - today: the fallback as-of date.
-    public static func load(content: URL, displayRoot: String, asOf override: Day?, today: Day) -> Result {
+    ///   - documents: notices loaded by earlier builds (`DocumentCache`), reused while unchanged.
+    static func load(content: URL, displayRoot: String, asOf override: Day?, today: Day, documents: DocumentCache?) -> Result {
         var diagnostics = Diagnostics()
         let files = ContentFiles(root: content, displayRoot: displayRoot)
         guard files.isDirectory("") else {
@@ -24,10 +27,10 @@ public enum SiteLoader {
             diagnostics.error(SourceLocation(file: displayRoot, line: 1, column: 1),
                               exists ? "\(content.path) 是文件，不是内容目录：--content 应指向含有 site.yml 的目录"
                                      : "内容目录不存在：\(content.path)（请在含有 content/ 的站点文件夹中运行，或用 --content 指定内容目录）")
-            return Result(model: nil, diagnostics: diagnostics, asOf: override ?? today)
+            return Result(model: nil, diagnostics: diagnostics, asOf: override ?? today, files: nil)
         }
         guard let settings = SettingsLoader.load(files, diagnostics: &diagnostics) else {
-            return Result(model: nil, diagnostics: diagnostics, asOf: override ?? today)
+            return Result(model: nil, diagnostics: diagnostics, asOf: override ?? today, files: files)
         }
         warnAboutUnknownEntries(files, diagnostics: &diagnostics)
         for folder in knownEntries where folder != "site.yml" {
@@ -40,14 +43,19 @@ public enum SiteLoader {
         ledgers.load(into: &model)
         diagnostics.append(contentsOf: ledgers.diagnostics)
 
-        var documents = DocumentLoader(files: files, settings: settings)
-        documents.load(into: &model)
-        diagnostics.append(contentsOf: documents.diagnostics)
+        var loader = DocumentLoader(files: files, settings: settings)
+        loader.cache = documents
+        loader.load(into: &model)
+        diagnostics.append(contentsOf: loader.diagnostics)
 
         if files.isDirectory("static") {
             model.staticFiles = files.listRecursively("static", diagnostics: &diagnostics)
         }
-        return Result(model: diagnostics.hasErrors ? nil : model, diagnostics: diagnostics, asOf: asOf)
+        return Result(model: diagnostics.hasErrors ? nil : model, diagnostics: diagnostics, asOf: asOf, files: files)
+    }
+
+    public static func load(content: URL, displayRoot: String, asOf override: Day?, today: Day) -> Result {
+        load(content: content, displayRoot: displayRoot, asOf: override, today: today, documents: nil)
     }
 
     /// What the content folder may hold at its top level.

@@ -80,12 +80,32 @@ public enum CacheStore {
             text += line
             text += "\n"
         }
+        write(Data(text.utf8), named: fileName, output: output)
+    }
+
+    static let documentsFileName = "documents.bin"
+
+    /// The document cache for a build in `context`: the entries saved by the
+    /// previous build of `output` when it ran in the same context, else none.
+    static func loadDocuments(output: URL, context: String) -> DocumentCache {
+        let path = folder(for: output).appendingPathComponent(documentsFileName).path
+        guard let data = try? ContentFiles.contents(path) else { return DocumentCache(context: context) }
+        return DocumentCache(context: context, previous: DocumentCache.decode(Array(data), context: context))
+    }
+
+    /// Writes this build's document cache for the next build of `output`.
+    static func save(_ documents: DocumentCache, output: URL) {
+        write(Data(documents.encoded()), named: documentsFileName, output: output)
+    }
+
+    /// Replaces one file of the cache folder whole (a new file renamed over the old); a failure only costs the next build time.
+    private static func write(_ data: Data, named name: String, output: URL) {
         let folder = folder(for: output)
-        let file = folder.appendingPathComponent(fileName)
-        let temporary = folder.appendingPathComponent(".\(fileName).\(getpid())")
+        let file = folder.appendingPathComponent(name)
+        let temporary = folder.appendingPathComponent(".\(name).\(getpid())")
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: temporary)
+            try data.write(to: temporary)
             if rename(temporary.path, file.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
@@ -99,10 +119,27 @@ public enum CacheStore {
         return ("\(status.st_ino)\t\(Int(status.st_mtim.tv_sec) * 1_000_000_000 + Int(status.st_mtim.tv_nsec))", Int(status.st_size))
     }
 
-    /// The running executable: device, inode, size and modification time; a rebuilt tongbao differs.
-    static func toolIdentity() -> String {
+    /// The running executable and every library it has loaded (cmark-gfm, libyaml,
+    /// the Swift runtime …): device, inode, size and modification time of each,
+    /// hashed; a rebuilt tongbao or an upgraded library differs.
+    static func toolIdentity() -> String { identityOfTool }
+
+    private static let identityOfTool: String = {
         var status = stat()
         guard stat("/proc/self/exe", &status) == 0 else { return "unknown-\(UUID().uuidString)" }
-        return "\(status.st_dev)-\(status.st_ino)-\(status.st_size)-\(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)"
-    }
+        func describe(_ status: stat) -> String {
+            "\(status.st_dev)-\(status.st_ino)-\(status.st_size)-\(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)"
+        }
+        var text = describe(status)
+        let maps = (try? ContentFiles.contents("/proc/self/maps")).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        var libraries = Set<String>()
+        for line in maps.split(separator: "\n") {
+            if let slash = line.firstIndex(of: "/") { libraries.insert(String(line[slash...])) }
+        }
+        for library in libraries.sorted() {
+            var status = stat()
+            text += "\n\(library) " + (stat(library, &status) == 0 ? describe(status) : "?")
+        }
+        return "tool-" + SHA256.hex(Array(text.utf8))
+    }()
 }

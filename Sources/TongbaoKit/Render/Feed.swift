@@ -2,6 +2,8 @@
 enum Feed {
     /// How many entries the feed keeps.
     static let limit = 50
+    /// Characters of an entry's summary.
+    static let summaryLength = 200
     /// The office's time zone: ledger and document dates are China Standard Time.
     static let zone = "+08:00"
 
@@ -19,7 +21,7 @@ enum Feed {
         // Summaries are made only for the entries the feed keeps.
         var entries = publication.notices.prefix(limit).map { notice in
             Entry(title: notice.source.title, path: SitePaths.notice(notice.source.slug), date: notice.date,
-                  html: bodies.notices[notice.source.slug] ?? "")
+                  summary: bodies.feedSummaries[notice.source.slug])
         }
         entries += publication.bulletins.prefix(limit).map { bulletin in
             Entry(title: "\(bulletin.source.title)（第\(bulletin.issue)期）", path: SitePaths.bulletin(bulletin.issue), date: bulletin.date,
@@ -48,7 +50,7 @@ enum Feed {
                 <link href="\(link)"/>
                 <id>\(link)</id>
                 <updated>\(timestamp(entry.date))</updated>
-                <summary>\(XML.escape(entry.summary ?? DisplayText.plainText(fromHTML: entry.html, limit: 200)))</summary>
+                <summary>\(XML.escape(entry.summary ?? DisplayText.plainText(fromHTML: entry.html, limit: summaryLength)))</summary>
               </entry>
 
             """

@@ -17,6 +17,9 @@ public struct OutputFile: Sendable {
     /// For a page rendered through a template: the digest of its template and
     /// view data (`ViewDigest`), the key of the render cache.
     public var digest: String?
+    /// For a page: the digest of its own view data (`ViewDigest.own`), which
+    /// the document cache keeps for a notice's page.
+    public var viewDigest: String?
 
     public init(path: String, content: Content, digest: String? = nil) {
         self.path = path

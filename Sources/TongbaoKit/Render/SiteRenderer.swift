@@ -26,17 +26,36 @@ public struct SiteRenderer {
     var siteViews: [String: SectionView] = [:]
     /// The start of each body's text, by the document's file (`description` when the front matter has none).
     var summaries: [String: String] = [:]
+    /// Notices loaded and rendered by earlier builds (nil: no cache).
+    var documents: DocumentCache?
+    /// Notices whose page the render cache has unchanged, by file: not rendered at all.
+    var reusedNotices: [String: ReusedNotice] = [:]
+    /// What rendering each other notice's body gave, by file, kept for the document cache with its page's view digest.
+    var renderedNotices: [String: (page: Int, facts: DocumentCache.Rendered)] = [:]
+
+    struct ReusedNotice {
+        let page: RenderCache.Page
+        let digest: String
+        let facts: DocumentCache.Rendered
+    }
 
     /// Renders the whole site; errors (a broken template) come back as diagnostics.
     /// - Parameter parallel: render pages on all cores (the output is the same either way).
+    /// - Parameter documents: what earlier builds learnt from each notice (`DocumentCache`); this build's findings go into it.
     public static func render(_ model: SiteModel, asOf: Day, theme: Theme, contentRoot: URL, parallel: Bool = true,
                               cache: RenderCache = RenderCache()) -> (files: [OutputFile], diagnostics: Diagnostics) {
+        render(model, asOf: asOf, theme: theme, contentRoot: contentRoot, parallel: parallel, cache: cache, documents: nil)
+    }
+
+    static func render(_ model: SiteModel, asOf: Day, theme: Theme, contentRoot: URL, parallel: Bool,
+                       cache: RenderCache, documents: DocumentCache?) -> (files: [OutputFile], diagnostics: Diagnostics) {
         var diagnostics = Diagnostics()
         let templates = TemplateSet(theme: theme, diagnostics: &diagnostics)
         guard !diagnostics.hasErrors else { return ([], diagnostics) }
         var renderer = SiteRenderer(model: model, asOf: asOf, templates: templates, contentRoot: contentRoot)
         renderer.parallel = parallel
         renderer.cache = cache
+        renderer.documents = documents
         if parallel { renderer.queue = PageQueue(templates: templates, cache: cache) }
         renderer.addAssets(theme)
         renderer.renderAll(diagnostics: &diagnostics)
@@ -63,6 +82,7 @@ public struct SiteRenderer {
     // MARK: Plan
 
     mutating func renderAll(diagnostics: inout Diagnostics) {
+        findReusedNotices()
         let bodies = renderBodies(diagnostics: &diagnostics)
         summaries = bodies.summaries
         let circulars = computeCirculars()
@@ -73,7 +93,15 @@ public struct SiteRenderer {
             renderExposures(exposures, diagnostics: &diagnostics)
             renderSupervised(SupervisedList(model, asOf: publication.asOf))
         }
-        for notice in publication.notices { renderNotice(notice, body: bodies.notices[notice.source.slug] ?? "") }
+        for notice in publication.notices {
+            if let reused = reusedNotices[notice.source.file] {
+                emitPrevious(path: SitePaths.notice(notice.source.slug), page: reused.page, digest: reused.digest,
+                             viewDigest: reused.facts.viewDigest, lastModified: notice.date)
+            } else {
+                if let facts = bodies.facts[notice.source.file] { renderedNotices[notice.source.file] = (files.count, facts) }
+                renderNotice(notice, body: bodies.notices[notice.source.slug] ?? "")
+            }
+        }
         renderLists(section: "notices", heading: "通知公告", items: publication.notices.map { (noticeSummary($0), $0.date.year) })
         for bulletin in publication.bulletins { renderBulletin(bulletin, body: bodies.bulletins[bulletin.issue] ?? "") }
         renderLists(section: "bulletins", heading: "工作简报", items: publication.bulletins.map { (bulletinSummary($0), $0.date.year) })
@@ -96,6 +124,32 @@ public struct SiteRenderer {
         }
         checkLinks(diagnostics: &diagnostics)
         renderPages()
+        rememberRenderedNotices()
+    }
+
+    /// Notices the document cache knows (their text unchanged) whose page, by
+    /// the digest of its template, section and own view data, the render cache
+    /// has as published: neither their bodies nor their pages are rendered.
+    mutating func findReusedNotices() {
+        guard let documents, let template = templates.digests["notice"] else { return }
+        let shared = siteView(section: "notices").digests
+        for notice in publication.notices {
+            guard let facts = documents.rendered(notice.source.file) else { continue }
+            let digest = ViewDigest.page(template: template, shared: shared, own: facts.viewDigest)
+            if let page = cache.page(at: SitePaths.notice(notice.source.slug) + "index.html", digest: digest) {
+                reusedNotices[notice.source.file] = ReusedNotice(page: page, digest: digest, facts: facts)
+            }
+        }
+    }
+
+    /// Gives the document cache what rendering each notice's page gave.
+    func rememberRenderedNotices() {
+        guard let documents else { return }
+        for (file, rendered) in renderedNotices {
+            guard let own = files[rendered.page].viewDigest else { continue }
+            let facts = rendered.facts
+            documents.setRendered(file, DocumentCache.Rendered(links: facts.links, warnings: facts.warnings, viewDigest: own))
+        }
     }
 
     /// Rendered Markdown bodies of every published document, and the start of
@@ -106,30 +160,53 @@ public struct SiteRenderer {
         var pages: [String: String] = [:]
         /// By the document's file.
         var summaries: [String: String] = [:]
+        /// The start of each notice's text for the feed, by slug.
+        var feedSummaries: [String: String] = [:]
+        /// For the document cache: what each notice's body gave (its view digest still empty), by file.
+        var facts: [String: DocumentCache.Rendered] = [:]
     }
 
     /// Renders every body, on all cores (cmark-gfm parses under its lock, the
     /// rest runs in parallel); diagnostics and links are recorded in document order.
     mutating func renderBodies(diagnostics: inout Diagnostics) -> Bodies {
-        let documents: [(source: DocumentSource, page: String)] =
-            publication.notices.map { ($0.source, SitePaths.notice($0.source.slug)) }
-            + publication.bulletins.map { ($0.source, SitePaths.bulletin($0.issue)) }
-            + publication.pages.map { ($0.source, SitePaths.page($0.source.slug)) }
+        var bodies = Bodies()
+        // A reused notice's page is not rendered: its links and warnings come from the document cache,
+        // and its body is rendered only when the feed needs the start of its text.
+        let inFeed = Set(publication.notices.prefix(Feed.limit).map(\.source.file))
+        for notice in publication.notices {
+            guard let facts = reusedNotices[notice.source.file]?.facts else { continue }
+            let page = SitePaths.notice(notice.source.slug)
+            links += facts.links.map { DocumentLink(url: $0.url, page: page, location: $0.location) }
+            diagnostics.append(contentsOf: facts.warnings)
+        }
+        let documents: [(source: DocumentSource, page: String, notice: Bool)] =
+            publication.notices.filter { reusedNotices[$0.source.file] == nil || inFeed.contains($0.source.file) }
+                .map { ($0.source, SitePaths.notice($0.source.slug), true) }
+            + publication.bulletins.map { ($0.source, SitePaths.bulletin($0.issue), false) }
+            + publication.pages.map { ($0.source, SitePaths.page($0.source.slug), false) }
         let markdown = self.markdown
         let results = Parallel.map(documents.count, parallel: parallel) { index in
             let rendered = markdown.render(documents[index].source.body)
-            return (rendered, DisplayText.plainText(fromHTML: rendered.html, limit: 120))
+            return (rendered, DisplayText.plainText(fromHTML: rendered.html, limit: 120),
+                    documents[index].notice ? DisplayText.plainText(fromHTML: rendered.html, limit: Feed.summaryLength) : "")
         }
-        var bodies = Bodies()
-        var html: [String] = []
-        for (document, (rendered, summary)) in zip(documents, results) {
-            html.append(record(rendered, of: document.source, page: document.page, diagnostics: &diagnostics))
-            bodies.summaries[document.source.file] = summary
+        var html: [String: String] = [:]
+        for (document, (rendered, summary, feedSummary)) in zip(documents, results) {
+            let file = document.source.file
+            if document.notice { bodies.feedSummaries[document.source.slug] = feedSummary }
+            if reusedNotices[file] != nil { continue }
+            let (linkCount, diagnosticCount) = (links.count, diagnostics.all.count)
+            html[file] = record(rendered, of: document.source, page: document.page, diagnostics: &diagnostics)
+            bodies.summaries[file] = summary
+            if document.notice, let cache = self.documents, cache.contains(file) {
+                bodies.facts[file] = DocumentCache.Rendered(
+                    links: links[linkCount...].map { DocumentCache.Link(url: $0.url, location: $0.location) },
+                    warnings: Array(diagnostics.all[diagnosticCount...]), viewDigest: "")
+            }
         }
-        var position = 0
-        for notice in publication.notices { bodies.notices[notice.source.slug] = html[position]; position += 1 }
-        for bulletin in publication.bulletins { bodies.bulletins[bulletin.issue] = html[position]; position += 1 }
-        for page in publication.pages { bodies.pages[page.source.slug] = html[position]; position += 1 }
+        for notice in publication.notices { bodies.notices[notice.source.slug] = html[notice.source.file] }
+        for bulletin in publication.bulletins { bodies.bulletins[bulletin.issue] = html[bulletin.source.file] }
+        for page in publication.pages { bodies.pages[page.source.slug] = html[page.source.file] }
         return bodies
     }
 
@@ -413,6 +490,14 @@ public struct SiteRenderer {
         return made
     }
 
+    /// Plans the previous build's file for a page the render cache has unchanged.
+    mutating func emitPrevious(path: String, page: RenderCache.Page, digest: String, viewDigest: String, lastModified: Day?) {
+        var file = OutputFile(path: path.hasSuffix(".html") ? path : "\(path)index.html", content: .previous(page), digest: digest)
+        file.viewDigest = viewDigest
+        files.append(file)
+        sitemap.append(SitemapEntry(path: path, lastModified: lastModified))
+    }
+
     /// Renders one page through `template` and plans its file; HTML pages go into the sitemap.
     mutating func emit(_ template: String, path: String, title: String, section: String?, breadcrumbs: [(String, String)],
                                description: String, extra: [String: Any], lastModified: Day? = nil) {
@@ -496,13 +581,17 @@ final class PageQueue: @unchecked Sendable {
     /// digest), or rendered through its template now.
     static func render(_ job: PageJob, templates: TemplateSet, cache: RenderCache) -> OutputFile {
         // The key of the render cache: a page made from the same template and view data is the same page.
-        let digest = ViewDigest.digest(job.view, template: templates.digests[job.template] ?? job.template,
-                                       shared: job.sectionDigests)
+        let own = ViewDigest.own(job.view, shared: job.sectionDigests)
+        let digest = ViewDigest.page(template: templates.digests[job.template] ?? job.template, shared: job.sectionDigests, own: own)
+        var file: OutputFile
         if let page = cache.page(at: job.path, digest: digest) {
-            return OutputFile(path: job.path, content: .previous(page), digest: digest)
+            file = OutputFile(path: job.path, content: .previous(page), digest: digest)
+        } else {
+            let html = NameMask.apply(templates.render(job.template, job.view))
+            file = OutputFile(path: job.path, content: .bytes(Data(html.utf8)), digest: digest)
         }
-        let html = NameMask.apply(templates.render(job.template, job.view))
-        return OutputFile(path: job.path, content: .bytes(Data(html.utf8)), digest: digest)
+        file.viewDigest = own
+        return file
     }
 }
 

@@ -7,24 +7,32 @@ import Mustache
 /// order). A template renders the same bytes from the same view data, so an
 /// equal digest means an equal page.
 enum ViewDigest {
-    /// - Parameter shared: digests of top-level values shared by many pages
-    ///   (`site`), computed once; those keys are not walked again.
-    static func digest(_ view: [String: Any], template: String, shared: [String: String]) -> String {
+    /// The digest of a page's own view data: every top-level value except the
+    /// `shared` ones (`site`, `chrome`), which are digested once per section.
+    static func own(_ view: [String: Any], shared: [String: String]) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(4096)
-        string(template, into: &bytes)
-        let keys = view.keys.sorted()
+        let keys = view.keys.filter { shared[$0] == nil }.sorted()
         bytes.append(UInt8(ascii: "{"))
         number(keys.count, into: &bytes)
         for key in keys {
             string(key, into: &bytes)
-            if let digest = shared[key] {
-                bytes.append(UInt8(ascii: "S"))
-                string(digest, into: &bytes)
-            } else if let value = view[key] {
-                append(value, into: &bytes)
-            }
+            if let value = view[key] { append(value, into: &bytes) }
         }
+        return SHA256.hex(bytes)
+    }
+
+    /// The key of a page: its template's digest, the digests of the shared
+    /// parts of its view data, and the digest of the rest (`own`).
+    static func page(template: String, shared: [String: String], own: String) -> String {
+        var bytes: [UInt8] = []
+        string(template, into: &bytes)
+        number(shared.count, into: &bytes)
+        for key in shared.keys.sorted() {
+            string(key, into: &bytes)
+            string(shared[key] ?? "", into: &bytes)
+        }
+        string(own, into: &bytes)
         return SHA256.hex(bytes)
     }
 

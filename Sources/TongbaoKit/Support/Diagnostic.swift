@@ -63,6 +63,10 @@ public struct Diagnostics: Sendable {
         all.append(contentsOf: other.all)
     }
 
+    public mutating func append(contentsOf other: [Diagnostic]) {
+        all.append(contentsOf: other)
+    }
+
     public var hasErrors: Bool { all.contains { $0.severity == .error } }
     public var errors: [Diagnostic] { all.filter { $0.severity == .error } }
     public var warnings: [Diagnostic] { all.filter { $0.severity == .warning } }
