@@ -42,6 +42,8 @@ public struct BuildReport: Sendable {
     /// Pages made through a template, and how many of them the render cache supplied.
     public var pages: Int = 0
     public var pagesReused: Int = 0
+    /// Notices the document cache supplied (unchanged since the previous build: not parsed again).
+    public var noticesReused: Int = 0
     public var succeeded: Bool { !diagnostics.hasErrors }
 }
 
@@ -90,6 +92,7 @@ public enum Builder {
                                      documents: documents)
         report.diagnostics.append(contentsOf: loaded.diagnostics)
         report.asOf = loaded.asOf
+        report.noticesReused = documents?.reused ?? 0
         // Hashing the inputs for the manifest (the files the loader did not read) runs beside the build.
         let inputLines = options.write ? loaded.files.map { files in Background { cancelled in InputDigest.contentLines(files, cancelled: cancelled) } } : nil
         // On every way out (errors included) the hashing is over before this returns.

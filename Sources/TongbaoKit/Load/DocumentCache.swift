@@ -62,8 +62,18 @@ final class DocumentCache: @unchecked Sendable {
         guard let entry = previous[file], entry.sha256 == sha256 else { return nil }
         lock.lock()
         current[file] = entry
+        reusedCount += 1
         lock.unlock()
         return entry
+    }
+
+    private var reusedCount = 0
+
+    /// How many notices this build took from the cache instead of parsing them.
+    var reused: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return reusedCount
     }
 
     /// Keeps a freshly loaded notice for the next build.

@@ -47,40 +47,55 @@ public enum CacheStore {
     private static func entry(_ line: Substring, root: String) -> (String, RenderCache.Page)? {
         let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
         guard fields.count == 7 || fields.count == 11, let size = Int(fields[2]) else { return nil }
-        let path = String(fields[0])
-        let location = "\(root)/\(path)"
         // A page holding numbers the privacy guard looks for is rendered and scanned every time.
         guard fields[4] == "0" else { return nil }
-        guard let found = identity(of: location), found.identity == "\(fields[5])\t\(fields[6])", found.size == size else { return nil }
-        let file = RenderCache.File(location: location, size: size, sha256: String(fields[3]),
-                                    identity: found.identity)
+        let path = String(fields[0])
+        let location = "\(root)/\(path)"
+        guard let identity = unchanged(location, inode: fields[5], modified: fields[6], size: size) else { return nil }
+        let file = RenderCache.File(location: location, size: size, sha256: String(fields[3]), identity: identity)
         var twin: RenderCache.File?
         if fields.count == 11 {
             let twinLocation = location + ".gz"
-            guard let twinSize = Int(fields[7]), let twinFound = identity(of: twinLocation),
-                  twinFound.identity == "\(fields[9])\t\(fields[10])", twinFound.size == twinSize else { return nil }
-            twin = RenderCache.File(location: twinLocation, size: twinSize, sha256: String(fields[8]),
-                                    identity: twinFound.identity)
+            guard let twinSize = Int(fields[7]),
+                  let twinIdentity = unchanged(twinLocation, inode: fields[9], modified: fields[10], size: twinSize) else { return nil }
+            twin = RenderCache.File(location: twinLocation, size: twinSize, sha256: String(fields[8]), identity: twinIdentity)
         }
         return (path, RenderCache.Page(digest: String(fields[1]), file: file, twin: twin))
+    }
+
+    /// The identity (as `identity(of:)` gives it) of a regular file that still has
+    /// the recorded inode, modification time and size; nil otherwise. Compares
+    /// numbers, without formatting any: it runs for every file of the site.
+    private static func unchanged(_ location: String, inode: Substring, modified: Substring, size: Int) -> String? {
+        var status = stat()
+        guard lstat(location, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) == size,
+              let recordedInode = UInt64(inode), recordedInode == UInt64(status.st_ino),
+              let recordedTime = Int(modified),
+              recordedTime == Int(status.st_mtim.tv_sec) * 1_000_000_000 + Int(status.st_mtim.tv_nsec) else { return nil }
+        return "\(inode)\t\(modified)"
     }
 
     /// Writes the cache for the pages just published into `output`; a failure only costs the next build time.
     static func save(_ records: [Record], output: URL) {
         let output = output.standardizedFileURL
-        var text = "\(format)\t\(toolIdentity())\n"
-        for record in records where !record.path.contains("\t") && !record.path.contains("\n") {
-            let location = "\(output.path)/\(record.path)"
-            guard let found = identity(of: location) else { continue }
-            var line = "\(record.path)\t\(record.digest)\t\(record.size)\t\(record.sha256)\t\(record.candidates ? 1 : 0)\t\(found.identity)"
-            if let twin = record.twin {
-                guard let twinFound = identity(of: location + ".gz") else { continue }
-                line += "\t\(twin.size)\t\(twin.sha256)\t\(twinFound.identity)"
+        let root = output.path
+        // Each line needs its file's identity (two system calls): on all cores, in order.
+        let lines = Parallel.mapChunks(records.count, size: 256) { range in
+            var text = ""
+            for record in records[range] where !record.path.contains("\t") && !record.path.contains("\n") {
+                let location = "\(root)/\(record.path)"
+                guard let found = identity(of: location) else { continue }
+                var line = "\(record.path)\t\(record.digest)\t\(record.size)\t\(record.sha256)\t\(record.candidates ? 1 : 0)\t\(found.identity)"
+                if let twin = record.twin {
+                    guard let twinFound = identity(of: location + ".gz") else { continue }
+                    line += "\t\(twin.size)\t\(twin.sha256)\t\(twinFound.identity)"
+                }
+                text += line
+                text += "\n"
             }
-            text += line
-            text += "\n"
+            return [text]
         }
-        write(Data(text.utf8), named: fileName, output: output)
+        write(Data(("\(format)\t\(toolIdentity())\n" + lines.joined()).utf8), named: fileName, output: output)
     }
 
     static let documentsFileName = "documents.bin"

@@ -47,9 +47,12 @@ struct TemplateSet: Sendable {
     private static func digests(_ theme: Theme) -> [String: String] {
         var texts: [String: Data] = [:]
         var references: [String: [String]] = [:]
+        var hidden = Set<String>()
         for (name, file) in theme.templates {
             texts[name] = file.bytes
-            references[name] = TemplateSet.references(in: String(decoding: file.bytes, as: UTF8.self)).map(\.0)
+            let text = String(decoding: file.bytes, as: UTF8.self)
+            references[name] = TemplateSet.references(in: text).map(\.0)
+            if TemplateSet.hasHiddenReferences(text) { hidden.insert(name) }
         }
         var result: [String: String] = [:]
         for name in texts.keys {
@@ -59,7 +62,7 @@ struct TemplateSet: Sendable {
                 for reference in references[next] ?? [] where reached.insert(reference).inserted { pending.append(reference) }
             }
             // A template whose partials cannot all be named depends, to be safe, on every template.
-            if reached.contains(where: { TemplateSet.hasHiddenReferences(String(decoding: texts[$0] ?? Data(), as: UTF8.self)) }) {
+            if !reached.isDisjoint(with: hidden) {
                 reached = Set(texts.keys)
             }
             var hash = SHA256()
@@ -81,21 +84,36 @@ struct TemplateSet: Sendable {
     /// stand; a tag may run over lines (`{{>` and the name on the next line).
     static func references(in text: String) -> [(String, Int, Int)] {
         var result: [(String, Int, Int)] = []
-        var rest = text[...]
-        while let open = rest.range(of: "{{") {
-            let after = rest[open.upperBound...]
-            guard let sigil = after.first, sigil == ">" || sigil == "<", let close = after.range(of: "}}") else {
-                rest = after
+        let bytes = Array(text.utf8)
+        var line = 1
+        var lineStart = 0
+        var index = 0
+        while index + 2 < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                lineStart = index + 1
+                index += 1
                 continue
             }
-            let name = after[after.index(after: after.startIndex)..<close.lowerBound]
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-            let before = text[..<open.lowerBound]
-            let line = before.count { $0 == "\n" } + 1
-            let lineStart = before.lastIndex(of: "\n").map { text.index(after: $0) } ?? text.startIndex
-            let column = text.distance(from: lineStart, to: open.lowerBound) + 1
+            guard byte == UInt8(ascii: "{"), bytes[index + 1] == UInt8(ascii: "{"),
+                  bytes[index + 2] == UInt8(ascii: ">") || bytes[index + 2] == UInt8(ascii: "<") else {
+                index += 1
+                continue
+            }
+            // The name runs to the closing braces, possibly over lines.
+            var close = index + 3
+            while close + 1 < bytes.count, !(bytes[close] == UInt8(ascii: "}") && bytes[close + 1] == UInt8(ascii: "}")) { close += 1 }
+            guard close + 1 < bytes.count else { break }
+            let name = String(decoding: bytes[(index + 3)..<close], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            // Columns count characters.
+            let column = String(decoding: bytes[lineStart..<index], as: UTF8.self).count + 1
             if !name.isEmpty { result.append((name, line, column)) }
-            rest = after[close.upperBound...]
+            for byte in bytes[index..<close] where byte == UInt8(ascii: "\n") {
+                line += 1
+            }
+            if let lastBreak = bytes[index..<close].lastIndex(of: UInt8(ascii: "\n")) { lineStart = lastBreak + 1 }
+            index = close + 2
         }
         return result
     }

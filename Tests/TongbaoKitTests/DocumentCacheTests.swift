@@ -1,0 +1,190 @@
+import Foundation
+import Testing
+@testable import TongbaoKit
+
+/// The document cache: a rebuild takes every unchanged notice's record,
+/// diagnostics, links and page digest from the previous build instead of
+/// parsing and rendering it, and still gives exactly what a clean build gives.
+@Suite struct DocumentCacheTests {
+    /// A site of `count` notices, one of which has a warning (an unknown field and raw HTML), and links between two.
+    static func day(_ number: Int) -> String { String(format: "2021-%02d-%02d", 1 + number % 6, 1 + number % 28) }
+    static func path(_ number: Int) -> String { "notices/\(day(number))-n\(number).md" }
+
+    static func site(count: Int = 30) throws -> TemporarySite {
+        var files: [String: String] = [:]
+        for number in 1...count {
+            let day = DocumentCacheTests.day(number)
+            files[path(number)] = """
+            ---
+            title: 第\(number)号测试通知
+            date: \(day)
+            doc_no: \(number)
+            cc: [县委办公室]
+            ---
+            ## 一、工作要求
+
+            正文第\(number)段，[链接](/notices/n\(number % count + 1)/)。
+
+            """
+        }
+        files["notices/2021-02-03-w.md"] = """
+        ---
+        title: 带提示的通知
+        date: 2021-02-03
+        colour: red
+        meeting:
+          start: 2021-02-05 09:30
+          place: 县政府三楼会议室
+        ---
+        正文 <b>加粗</b>，[链接](/notices/n1/)。
+
+        """
+        return try TemporarySite(files, withReferenceData: false)
+    }
+
+    static func documentCache(_ site: TemporarySite) -> URL {
+        CacheStore.folder(for: site.output).appendingPathComponent(CacheStore.documentsFileName)
+    }
+
+    @Test func unchangedNoticesAreTakenFromTheCache() throws {
+        let site = try DocumentCacheTests.site()
+        defer { site.remove() }
+        let first = site.build()
+        #expect(first.succeeded, "\(first.lines)")
+        #expect(first.noticesReused == 0)
+        // Nothing changed: every notice comes from the cache, every page from the render cache.
+        let second = site.build()
+        #expect(second.noticesReused == 31)
+        #expect(second.pagesReused == second.pages)
+        // One notice edited: it alone is parsed again, and the result is a clean build's.
+        let result = try IncrementalTests.rebuild(site) { site in
+            try site.write(DocumentCacheTests.path(5), "---\ntitle: 第5号测试通知（修订）\ndate: 2021-06-06\ndoc_no: 5\n---\n新的正文。\n")
+        }
+        #expect(result.rewritten.contains("notices/n5/index.html"))
+        #expect(!result.rewritten.contains("notices/n6/index.html"))
+        #expect(site.build().noticesReused == 31)
+    }
+
+    @Test func cachedNoticesReportTheirWarningsAgain() throws {
+        let site = try DocumentCacheTests.site()
+        defer { site.remove() }
+        let clean = site.build()
+        #expect(clean.succeeded)
+        #expect(clean.lines.contains { $0.contains("colour") })
+        #expect(clean.lines.contains { $0.contains("HTML") })
+        let cached = site.build()
+        #expect(cached.noticesReused == 31)
+        #expect(cached.lines == clean.lines)
+        #expect(site.check().lines == clean.lines)
+    }
+
+    /// A link in a notice that did not change is checked against this build's
+    /// pages: removing its target is an error at the link.
+    @Test func linksOfCachedNoticesAreCheckedAgain() throws {
+        let site = try DocumentCacheTests.site()
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        try FileManager.default.removeItem(at: site.content.appendingPathComponent(DocumentCacheTests.path(1)))
+        let report = site.build()
+        #expect(!report.succeeded)
+        #expect(report.noticesReused == 30)
+        let clean = Builder.run(site.options(write: false, output: site.root.appendingPathComponent("fresh/site")))
+        #expect(report.lines == clean.lines)
+        #expect(report.lines.contains { $0.hasPrefix(DocumentCacheTests.path(30) + ":9:") && $0.contains("/notices/n1/") })
+        #expect(report.lines.contains { $0.hasPrefix("notices/2021-02-03-w.md:9:") && $0.contains("/notices/n1/") })
+    }
+
+    @Test func aChangedSettingsFileInvalidatesEveryNotice() throws {
+        let site = try DocumentCacheTests.site()
+        defer { site.remove() }
+        _ = try IncrementalTests.rebuild(site) { site in
+            try site.write("site.yml", TemporarySite.settings.replacingOccurrences(of: "doc_prefix: 安委办", with: "doc_prefix: 县安委办"))
+        }
+        #expect(site.build().noticesReused == 31)
+        try site.write("site.yml", TemporarySite.settings + "\n# 注释\n")
+        #expect(site.build().noticesReused == 0)
+    }
+
+    @Test(arguments: ["junk", "truncated", "empty", "other context"])
+    func aDamagedCacheIsIgnored(_ damage: String) throws {
+        let site = try DocumentCacheTests.site()
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        let file = DocumentCacheTests.documentCache(site)
+        let bytes = try Data(contentsOf: file)
+        switch damage {
+        case "junk": try Data((0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 7919) }).write(to: file)
+        case "truncated": try bytes.prefix(bytes.count * 2 / 3).write(to: file)
+        case "empty": try Data().write(to: file)
+        default:
+            var writer = ByteWriter()
+            writer.string(DocumentCache.format)
+            writer.string(String(repeating: "0", count: 64))
+            try (Data(writer.bytes) + bytes.dropFirst(writer.bytes.count)).write(to: file)
+        }
+        let result = try IncrementalTests.rebuild(site) { site in
+            try site.write(DocumentCacheTests.path(5), "---\ntitle: 改过的通知\ndate: 2021-06-06\n---\n正文。\n")
+        }
+        #expect(result.rewritten.contains("notices/n5/index.html"))
+    }
+
+    @Test func entriesSurviveTheirEncoding() throws {
+        let site = try DocumentCacheTests.site(count: 3)
+        defer { site.remove() }
+        let context = String(repeating: "a", count: 64)
+        let cache = DocumentCache(context: context)
+        let loaded = SiteLoader.load(content: site.content, displayRoot: "content", asOf: nil, today: Day(year: 2021, month: 6, day: 30)!,
+                                     documents: cache)
+        let notices = try #require(loaded.model?.notices)
+        #expect(notices.count == 4)
+        cache.setRendered("content/notices/2021-02-03-w.md", DocumentCache.Rendered(
+            links: [DocumentCache.Link(url: "/notices/n1/", location: SourceLocation(file: "content/notices/2021-02-03-w.md", line: 8, column: 18))],
+            warnings: [Diagnostic(.warning, SourceLocation(file: "content/notices/2021-02-03-w.md", line: 8, column: 4), "提示")],
+            viewDigest: "digest"))
+        let decoded = DocumentCache.decode(cache.encoded(), context: context)
+        #expect(decoded.count == 4)
+        for notice in notices {
+            let entry = try #require(decoded[notice.source.file])
+            #expect(entry.notice == notice.replacingBody(""))
+        }
+        let meeting = try #require(decoded["content/notices/2021-02-03-w.md"])
+        #expect(meeting.notice.meeting?.place == "县政府三楼会议室")
+        #expect(meeting.diagnostics.count == 1) // the unknown field (raw HTML is found when rendering)
+        #expect(meeting.rendered?.viewDigest == "digest")
+        #expect(meeting.rendered?.links.first?.location.column == 18)
+        #expect(DocumentCache.decode(cache.encoded(), context: String(repeating: "b", count: 64)).isEmpty)
+    }
+
+    @Test func bytesRoundTrip() {
+        var writer = ByteWriter()
+        let numbers = [0, 1, -1, 63, -64, 64, 127, 128, 300, -300, Int.max, Int.min, 1 << 40]
+        for number in numbers { writer.int(number) }
+        writer.string("")
+        writer.string("通知 ✓")
+        writer.optionalString(nil)
+        writer.optionalString("x")
+        writer.strings(["a", "乙"])
+        writer.bool(true)
+        var reader = ByteReader(writer.bytes)
+        #expect(numbers.map { _ in reader.int() } == numbers)
+        #expect(reader.string() == "")
+        #expect(reader.string() == "通知 ✓")
+        #expect(reader.optionalString() == .some(nil))
+        #expect(reader.optionalString() == .some("x"))
+        #expect(reader.strings() == ["a", "乙"])
+        #expect(reader.bool() == true)
+        #expect(reader.atEnd)
+        #expect(reader.int() == nil)
+        // Cut anywhere, a read fails instead of trapping.
+        for cut in 0..<writer.bytes.count {
+            var partial = ByteReader(Array(writer.bytes.prefix(cut)))
+            var values = 0
+            while partial.int() != nil { values += 1 }
+            #expect(values <= numbers.count + 20)
+        }
+        var huge = ByteWriter()
+        huge.int(1 << 50)
+        var lying = ByteReader(huge.bytes + [1, 2, 3])
+        #expect(lying.string() == nil)
+    }
+}
