@@ -100,6 +100,7 @@ public enum Builder {
         clock.mark("load")
         let templatesDisplay = options.templates?.path ?? displayPath(templatesDirectory)
         let theme = ThemeLoader.load(overrides: templatesDirectory, displayRoot: templatesDisplay, diagnostics: &report.diagnostics)
+        clock.mark("theme")
         guard let model = loaded.model, !report.diagnostics.hasErrors else { return report }
 
         // Pages rendered by the previous build of this output, checked against its files.

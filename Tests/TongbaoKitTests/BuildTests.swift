@@ -373,6 +373,24 @@ import Testing
         #expect(site.text("circulars/2021-07/index.json").contains("\"较大\": 1"))
     }
 
+    /// The manifest is written directly, byte for byte what the general JSON writer gives.
+    @Test func theManifestIsTheJSONWritersOutput() {
+        let entries = [
+            Manifest.Entry(path: "z.html", sha256: String(repeating: "a", count: 64), size: 0),
+            Manifest.Entry(path: "files/通知 \"附件\"\\<1>.pdf", sha256: "b", size: 123_456_789),
+            Manifest.Entry(path: "a\u{2028}b\tc", sha256: "c", size: 1),
+        ]
+        let day = Day(year: 2021, month: 6, day: 30)!
+        for list in [entries, [], Array(entries.prefix(1))] {
+            let direct = Manifest.make(list, asOf: day, inputs: "d")
+            guard case .bytes(let bytes) = direct.content else {
+                Issue.record("the manifest is not bytes")
+                continue
+            }
+            #expect(String(decoding: bytes, as: UTF8.self) == Manifest.makeAsJSON(list, asOf: day, inputs: "d"))
+        }
+    }
+
     @Test func compressedTwinsAndAManifestThatVerifies() throws {
         let site = try TemporarySite(copying: BuildTests.mini)
         defer { site.remove() }

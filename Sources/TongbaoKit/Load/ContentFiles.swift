@@ -210,7 +210,8 @@ struct ContentFiles: Sendable {
             diagnostics.error(location, "文件不是有效的 UTF-8 文本（请以 UTF-8 编码保存）")
             return nil
         }
-        if text.utf8.contains(UInt8(ascii: "\r")) {
+        let hasCarriageReturn = bytes.withUnsafeBytes { buffer in buffer.baseAddress.map { memchr($0, 0x0D, buffer.count) != nil } ?? false }
+        if hasCarriageReturn {
             text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }
         return TextFile(relativePath: relativePath, displayPath: display(relativePath), text: text, sha256: sha256)

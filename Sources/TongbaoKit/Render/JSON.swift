@@ -66,7 +66,7 @@ public indirect enum JSON: Sendable, Equatable {
 
     /// A string literal: `"`, `\\`, control characters, `<` (safe to embed in HTML)
     /// and U+2028/U+2029 escaped; text with none of them is copied as it is.
-    private static func writeString(_ text: String, into output: inout [UInt8]) {
+    static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         let plain = text.utf8.allSatisfy { byte in
             byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte != UInt8(ascii: "<") && byte != 0xE2
