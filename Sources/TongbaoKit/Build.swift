@@ -88,6 +88,7 @@ public enum Builder {
             context: DocumentCache.context(tool: CacheStore.toolIdentity(),
                                            settings: (try? ContentFiles.contents(content.path + "/site.yml")) ?? Data(),
                                            displayRoot: options.contentDisplay)) : nil
+        clock.mark("documents")
         let loaded = SiteLoader.load(content: content, displayRoot: options.contentDisplay, asOf: options.asOf, today: options.today,
                                      documents: documents)
         report.diagnostics.append(contentsOf: loaded.diagnostics)

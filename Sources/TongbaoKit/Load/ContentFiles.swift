@@ -14,6 +14,8 @@ struct TextFile {
 /// Finds and reads the files of a content folder. The only loader code that touches the disk.
 struct ContentFiles: Sendable {
     let root: URL
+    /// `root.path`, computed once (a URL makes its path anew on every call).
+    let rootPath: String
     /// How the root is shown in diagnostics (`content`).
     let displayRoot: String
 
@@ -29,6 +31,7 @@ struct ContentFiles: Sendable {
 
     init(root: URL, displayRoot: String) {
         self.root = root.standardizedFileURL
+        self.rootPath = self.root.path
         self.displayRoot = displayRoot.hasSuffix("/") ? String(displayRoot.dropLast()) : displayRoot
     }
 
@@ -45,10 +48,10 @@ struct ContentFiles: Sendable {
         return status.st_mode & S_IFMT
     }
 
-    private var rootPrefix: String { root.path + "/" }
+    private var rootPrefix: String { rootPath + "/" }
 
     private func fullPath(_ relativePath: String) -> String {
-        relativePath.isEmpty ? root.path : "\(root.path)/\(relativePath)"
+        relativePath.isEmpty ? rootPath : "\(rootPath)/\(relativePath)"
     }
 
     func isDirectory(_ relativePath: String) -> Bool {
@@ -77,6 +80,18 @@ struct ContentFiles: Sendable {
 
     /// A symbolic link whose target (followed all the way) is outside the content
     /// folder: the one rule for every kind of file the build reads or copies.
+    /// A plain file (not a link) seen by `list`.
+    func isListedPlainFile(_ relativePath: String) -> Bool {
+        plain.type(of: relativePath) == S_IFREG
+    }
+
+    /// Whether a folder, links followed, is inside the content folder.
+    func isInsideFolder(_ relativePath: String) -> Bool {
+        let folder = resolved.path(ofRelative: relativePath, root: root)
+        let base = resolved.path(ofRelative: "", root: root)
+        return folder == base || folder.hasPrefix(base + "/")
+    }
+
     func isLinkOutside(_ relativePath: String) -> Bool {
         isLink(relativePath) && !isInside(relativePath)
     }
@@ -189,9 +204,10 @@ struct ContentFiles: Sendable {
     }
 
     /// Reads a UTF-8 text file; a missing or undecodable file is a diagnostic and nil.
-    func read(_ relativePath: String, diagnostics: inout Diagnostics) -> TextFile? {
+    /// - Parameter listedInside: the caller listed it as a plain file in a folder inside the content folder.
+    func read(_ relativePath: String, diagnostics: inout Diagnostics, listedInside: Bool = false) -> TextFile? {
         let location = SourceLocation(file: display(relativePath), line: 1, column: 1)
-        guard isInside(relativePath) else {
+        guard listedInside || isInside(relativePath) else {
             diagnostics.error(location, "这是指向内容目录之外的链接，不会读取：请把文件本身放进内容目录")
             return nil
         }

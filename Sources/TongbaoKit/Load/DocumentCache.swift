@@ -37,16 +37,53 @@ final class DocumentCache: @unchecked Sendable {
         var rendered: Rendered?
     }
 
-    static let format = "tongbao-document-cache 1"
+    static let format = "tongbao-document-cache 2"
+
+    /// Where a previous entry's record lies in the previous cache file.
+    private struct Slot {
+        let sha256: String
+        let record: Range<Int>
+    }
 
     let context: String
-    private let previous: [String: Entry]
+    /// The previous cache file, and its entries by file; an entry is decoded
+    /// only when its file is unchanged (on the loader's threads), and written
+    /// back as the same bytes when nothing about it changed.
+    private let previousBytes: [UInt8]
+    private let previous: [String: Slot]
+    /// Previous entries this build reused, with what rendering had given.
+    private var kept: [String: Rendered?] = [:]
+    /// Entries made (or changed) by this build.
     private var current: [String: Entry] = [:]
     private let lock = NSLock()
+    private var reusedCount = 0
 
-    init(context: String, previous: [String: Entry] = [:]) {
+    init(context: String) {
         self.context = context
-        self.previous = previous
+        previousBytes = []
+        previous = [:]
+    }
+
+    /// A cache with the entries of a previous cache file when it was written in
+    /// `context`; none when the context differs or its layout cannot be read.
+    init(context: String, bytes: [UInt8]) {
+        self.context = context
+        var reader = ByteReader(bytes)
+        var slots: [String: Slot] = [:]
+        if reader.string() == DocumentCache.format, reader.string() == context, let count = reader.count() {
+            slots.reserveCapacity(count)
+            for _ in 0..<count {
+                guard let file = reader.string(), let sha256 = reader.string(), let length = reader.count() else {
+                    slots = [:]
+                    break
+                }
+                slots[file] = Slot(sha256: sha256, record: reader.position..<(reader.position + length))
+                reader.skip(length)
+            }
+            if !reader.atEnd { slots = [:] }
+        }
+        previousBytes = slots.isEmpty ? [] : bytes
+        previous = slots
     }
 
     /// The context of a build: the executable, the settings file's bytes and the content folder's display name.
@@ -57,17 +94,17 @@ final class DocumentCache: @unchecked Sendable {
         return hash.finalizeHex()
     }
 
-    /// The previous entry for the file at `file` (its display path) when its bytes are unchanged; it is kept for the next build.
+    /// The previous entry for the file at `file` (its display path) when its
+    /// bytes are unchanged (and the entry can be read); it is kept for the next build.
     func reuse(_ file: String, sha256: String) -> Entry? {
-        guard let entry = previous[file], entry.sha256 == sha256 else { return nil }
+        guard let slot = previous[file], slot.sha256 == sha256,
+              let entry = DocumentCache.readRecord(previousBytes, slot.record, file: file, sha256: sha256) else { return nil }
         lock.lock()
-        current[file] = entry
+        kept[file] = .some(entry.rendered)
         reusedCount += 1
         lock.unlock()
         return entry
     }
-
-    private var reusedCount = 0
 
     /// How many notices this build took from the cache instead of parsing them.
     var reused: Int {
@@ -80,6 +117,7 @@ final class DocumentCache: @unchecked Sendable {
     func remember(_ file: String, _ entry: Entry) {
         lock.lock()
         current[file] = entry
+        kept[file] = nil
         lock.unlock()
     }
 
@@ -87,76 +125,105 @@ final class DocumentCache: @unchecked Sendable {
     func rendered(_ file: String) -> Rendered? {
         lock.lock()
         defer { lock.unlock() }
-        return current[file]?.rendered
+        if let entry = current[file] { return entry.rendered }
+        return kept[file] ?? nil
     }
 
     func setRendered(_ file: String, _ rendered: Rendered) {
         lock.lock()
-        current[file]?.rendered = rendered
-        lock.unlock()
+        defer { lock.unlock() }
+        if current[file] != nil {
+            current[file]?.rendered = rendered
+        } else if let known = kept[file] {
+            // A reused entry whose page rendered differently (a new template …): written anew.
+            guard known != rendered, let slot = previous[file],
+                  var entry = DocumentCache.readRecord(previousBytes, slot.record, file: file, sha256: slot.sha256) else { return }
+            entry.rendered = rendered
+            current[file] = entry
+            kept[file] = nil
+        }
     }
 
     /// Whether this build keeps an entry for `file`.
     func contains(_ file: String) -> Bool {
         lock.lock()
         defer { lock.unlock() }
-        return current[file] != nil
+        return current[file] != nil || kept[file] != nil
     }
 
     // MARK: Encoding
 
-    /// The entries of this build, for the next one.
+    /// The entries of this build, for the next one: a reused entry is copied as it was.
     func encoded() -> [UInt8] {
         lock.lock()
-        let entries = current.sorted { $0.key < $1.key }
+        let fresh = current
+        let reused = Array(kept.keys)
         lock.unlock()
-        var writer = ByteWriter(capacity: 256 * entries.count + 128)
+        let files = (Array(fresh.keys) + reused).sorted()
+        var writer = ByteWriter(capacity: previousBytes.count + 512 * fresh.count + 128)
         writer.string(DocumentCache.format)
         writer.string(context)
-        writer.int(entries.count)
-        for (file, entry) in entries {
+        writer.int(files.count)
+        for file in files {
             writer.string(file)
-            writer.string(entry.sha256)
-            DocumentCache.write(entry.notice, file: file, into: &writer)
-            DocumentCache.write(entry.diagnostics, file: file, into: &writer)
-            writer.bool(entry.rendered != nil)
-            if let rendered = entry.rendered {
-                writer.int(rendered.links.count)
-                for link in rendered.links {
-                    writer.string(link.url)
-                    DocumentCache.write(link.location, file: file, into: &writer)
-                }
-                DocumentCache.write(rendered.warnings, file: file, into: &writer)
-                writer.string(rendered.viewDigest)
+            if let entry = fresh[file] {
+                writer.string(entry.sha256)
+                var record = ByteWriter(capacity: 512)
+                DocumentCache.writeRecord(entry, file: file, into: &record)
+                writer.int(record.bytes.count)
+                writer.raw(record.bytes[...])
+            } else if let slot = previous[file] {
+                writer.string(slot.sha256)
+                writer.int(slot.record.count)
+                writer.raw(previousBytes[slot.record])
             }
         }
         return writer.bytes
     }
 
-    /// The entries in `bytes` when they were written in `context`; none when
-    /// the context differs or anything cannot be read.
+    /// Every entry in `bytes` (for tests); none when the context differs or anything cannot be read.
     static func decode(_ bytes: [UInt8], context: String) -> [String: Entry] {
-        var reader = ByteReader(bytes)
-        guard reader.string() == format, reader.string() == context, let count = reader.count() else { return [:] }
+        let cache = DocumentCache(context: context, bytes: bytes)
         var entries: [String: Entry] = [:]
-        entries.reserveCapacity(count)
-        for _ in 0..<count {
-            guard let file = reader.string(), let sha256 = reader.string(), let notice = readNotice(&reader, file: file),
-                  let diagnostics = readDiagnostics(&reader, file: file), let hasRendered = reader.bool() else { return [:] }
-            var rendered: Rendered?
-            if hasRendered {
-                guard let linkCount = reader.count() else { return [:] }
-                var links: [Link] = []
-                for _ in 0..<linkCount {
-                    guard let url = reader.string(), let location = readLocation(&reader, file: file) else { return [:] }
-                    links.append(Link(url: url, location: location))
-                }
-                guard let warnings = readDiagnostics(&reader, file: file), let viewDigest = reader.string() else { return [:] }
-                rendered = Rendered(links: links, warnings: warnings, viewDigest: viewDigest)
-            }
-            entries[file] = Entry(sha256: sha256, notice: notice, diagnostics: diagnostics, rendered: rendered)
+        for (file, slot) in cache.previous {
+            guard let entry = readRecord(bytes, slot.record, file: file, sha256: slot.sha256) else { return [:] }
+            entries[file] = entry
         }
-        return reader.atEnd ? entries : [:]
+        return entries
+    }
+
+    private static func writeRecord(_ entry: Entry, file: String, into writer: inout ByteWriter) {
+        write(entry.notice, file: file, into: &writer)
+        write(entry.diagnostics, file: file, into: &writer)
+        writer.bool(entry.rendered != nil)
+        if let rendered = entry.rendered {
+            writer.int(rendered.links.count)
+            for link in rendered.links {
+                writer.string(link.url)
+                write(link.location, file: file, into: &writer)
+            }
+            write(rendered.warnings, file: file, into: &writer)
+            writer.string(rendered.viewDigest)
+        }
+    }
+
+    private static func readRecord(_ bytes: [UInt8], _ range: Range<Int>, file: String, sha256: String) -> Entry? {
+        var reader = ByteReader(bytes, from: range.lowerBound, to: range.upperBound)
+        guard let notice = readNotice(&reader, file: file), let diagnostics = readDiagnostics(&reader, file: file),
+              let hasRendered = reader.bool() else { return nil }
+        var rendered: Rendered?
+        if hasRendered {
+            guard let linkCount = reader.count() else { return nil }
+            var links: [Link] = []
+            for _ in 0..<linkCount {
+                guard let url = reader.string(), let location = readLocation(&reader, file: file) else { return nil }
+                links.append(Link(url: url, location: location))
+            }
+            guard let warnings = readDiagnostics(&reader, file: file), let viewDigest = reader.string() else { return nil }
+            rendered = Rendered(links: links, warnings: warnings, viewDigest: viewDigest)
+        }
+        guard reader.atEnd else { return nil }
+        return Entry(sha256: sha256, notice: notice, diagnostics: diagnostics, rendered: rendered)
     }
 
     /// Whether `notice` (loaded from `file`) can be cached: everything it holds can be written.

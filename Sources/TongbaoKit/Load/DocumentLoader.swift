@@ -7,6 +7,8 @@ struct DocumentLoader {
     var diagnostics = Diagnostics()
     /// Notices loaded by earlier builds, reused while their text is unchanged.
     var cache: DocumentCache?
+    /// Files listed as plain files in a folder inside the content folder: read without checking again.
+    var listedInside = Set<String>()
 
     static let pageFields = ["title", "slug", "draft", "description"]
     static let noticeFields = pageFields + ["date", "doc_no", "to", "cc", "attachments", "meeting"]
@@ -45,7 +47,12 @@ struct DocumentLoader {
     /// documents and diagnostics come out in file order, as one by one.
     private mutating func loadAll<Document: Sendable>(_ paths: [String],
                                                       _ load: @Sendable (inout DocumentLoader, String) -> Document?) -> [Document] {
-        let fresh = { var loader = DocumentLoader(files: files, settings: settings); loader.cache = cache; return loader }()
+        let fresh = {
+            var loader = DocumentLoader(files: files, settings: settings)
+            loader.cache = cache
+            loader.listedInside = listedInside
+            return loader
+        }()
         let loaded = Parallel.mapChunks(paths.count, size: 16) { range in
             paths[range].map { path in
                 var loader = fresh
@@ -63,8 +70,11 @@ struct DocumentLoader {
 
     private mutating func markdownFiles(_ folder: String) -> [String] {
         var result: [String] = []
-        for name in files.list(folder) {
+        let names = files.list(folder)
+        let folderInside = files.isInsideFolder(folder)
+        for name in names {
             let path = "\(folder)/\(name)"
+            if folderInside && files.isListedPlainFile(path) { listedInside.insert(path) }
             if files.isLinkOutside(path) {
                 diagnostics.warning(SourceLocation(file: files.display(path), line: 1, column: 1), "符号链接指向内容目录之外，已跳过")
                 continue
@@ -84,7 +94,7 @@ struct DocumentLoader {
     /// A notice from the document cache when its text is the one cached, else loaded and cached.
     fileprivate mutating func loadNoticeCached(_ path: String) -> Notice? {
         guard let cache else { return loadNotice(path) }
-        guard let file = files.read(path, diagnostics: &diagnostics) else { return nil }
+        guard let file = files.read(path, diagnostics: &diagnostics, listedInside: listedInside.contains(path)) else { return nil }
         let sha256 = file.sha256
         if let entry = cache.reuse(file.displayPath, sha256: sha256), case .success(let frontMatter) = FrontMatter.split(file.text) {
             diagnostics.append(contentsOf: entry.diagnostics)
@@ -300,15 +310,19 @@ struct DocumentLoader {
 
     private mutating func checkUniqueness(_ model: SiteModel) {
         // 发文字号 are shared by notices and circulars.
-        var numbers: [DocumentNumber: DocumentSource] = [:]
-        let numbered = model.notices.map { ($0.documentNumber, $0.source) } + model.circularNarratives.map { ($0.documentNumber, $0.source) }
-        for case let (number?, source) in numbered {
+        // Files, not records, are kept: a site has thousands of notices.
+        var numbers: [DocumentNumber: String] = [:]
+        numbers.reserveCapacity(model.notices.count)
+        func claim(_ number: DocumentNumber?, _ source: DocumentSource) {
+            guard let number else { return }
             if let first = numbers[number] {
-                diagnostics.error(source.location(of: "doc_no"), "发文字号 \(number) 重复：已用于 \(first.file)")
+                diagnostics.error(source.location(of: "doc_no"), "发文字号 \(number) 重复：已用于 \(first)")
             } else {
-                numbers[number] = source
+                numbers[number] = source.file
             }
         }
+        for notice in model.notices { claim(notice.documentNumber, notice.source) }
+        for narrative in model.circularNarratives { claim(narrative.documentNumber, narrative.source) }
         var periods: [ReportingPeriod: DocumentSource] = [:]
         for narrative in model.circularNarratives {
             if let first = periods[narrative.period] {
@@ -318,13 +332,14 @@ struct DocumentLoader {
                 periods[narrative.period] = narrative.source
             }
         }
-        var slugs: [String: Notice] = [:]
+        var slugs: [String: String] = [:]
+        slugs.reserveCapacity(model.notices.count)
         for notice in model.notices {
             if let first = slugs[notice.source.slug] {
                 diagnostics.error(notice.source.location(of: notice.source.fieldLocations["slug"] == nil ? "title" : "slug"),
-                                  "网址 notices/\(notice.source.slug)/ 重复：已用于 \(first.source.file)；请设置不同的 slug")
+                                  "网址 notices/\(notice.source.slug)/ 重复：已用于 \(first)；请设置不同的 slug")
             } else {
-                slugs[notice.source.slug] = notice
+                slugs[notice.source.slug] = notice.source.file
             }
         }
         var issues: [Int: Bulletin] = [:]

@@ -26,7 +26,10 @@ struct FrontMatter {
             let line = utf8[lineStart..<lineEnd]
             if let start = yamlStart {
                 if isFence(line, allowDots: true) {
-                    let yaml = String(text[start..<lineStart].dropLast())
+                    // The YAML ends before the line break ending the line before the fence
+                    // (found in UTF-8: `dropLast()` on a Substring counts every character).
+                    let yamlEnd = lineStart > start ? utf8.index(before: lineStart) : start
+                    let yaml = String(text[start..<yamlEnd])
                     return .success(FrontMatter(yaml: yaml, yamlLineOffset: 1, body: String(text[next...]),
                                                 bodyLine: lineNumber + 1))
                 }

@@ -107,23 +107,42 @@ public enum CacheStore {
     static func save(_ records: [Record], output: URL) {
         let output = output.standardizedFileURL
         let root = output.path
-        // Each line needs its file's identity (two system calls): on all cores, in order.
-        let lines = Parallel.mapChunks(records.count, size: 256) { range in
-            var text = ""
-            for record in records[range] where !record.path.contains("\t") && !record.path.contains("\n") {
+        // Each line needs its file's identity (two system calls): on all cores, in order, as bytes.
+        let chunks = Parallel.mapChunks(records.count, size: 256) { range -> [[UInt8]] in
+            var text: [UInt8] = []
+            text.reserveCapacity(range.count * 300)
+            func field(_ value: String) {
+                text.append(UInt8(ascii: "\t"))
+                text += value.utf8
+            }
+            func field(_ value: Int) { field(String(value)) }
+            for record in records[range] where !record.path.utf8.contains(where: { $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") }) {
                 let location = "\(root)/\(record.path)"
                 guard let found = identity(of: location) else { continue }
-                var line = "\(record.path)\t\(record.digest)\t\(record.size)\t\(record.sha256)\t\(record.candidates ? 1 : 0)\t\(found.identity)"
-                if let twin = record.twin {
-                    guard let twinFound = identity(of: location + ".gz") else { continue }
-                    line += "\t\(twin.size)\t\(twin.sha256)\t\(twinFound.identity)"
+                var twinFound: (identity: String, size: Int)?
+                if record.twin != nil {
+                    guard let twinIdentity = identity(of: location + ".gz") else { continue }
+                    twinFound = twinIdentity
                 }
-                text += line
-                text += "\n"
+                text += record.path.utf8
+                field(record.digest)
+                field(record.size)
+                field(record.sha256)
+                field(record.candidates ? 1 : 0)
+                field(found.identity)
+                if let twin = record.twin, let twinFound {
+                    field(twin.size)
+                    field(twin.sha256)
+                    field(twinFound.identity)
+                }
+                text.append(UInt8(ascii: "\n"))
             }
             return [text]
         }
-        write(Data(("\(format)\t\(toolIdentity())\n" + lines.joined()).utf8), named: fileName, output: output)
+        var bytes = Array("\(format)\t\(toolIdentity())\n".utf8)
+        bytes.reserveCapacity(bytes.count + chunks.reduce(0) { $0 + $1.count })
+        for chunk in chunks { bytes += chunk }
+        write(Data(bytes), named: fileName, output: output)
     }
 
     static let documentsFileName = "documents.bin"
@@ -133,7 +152,7 @@ public enum CacheStore {
     static func loadDocuments(output: URL, context: String) -> DocumentCache {
         let path = folder(for: output).appendingPathComponent(documentsFileName).path
         guard let data = try? ContentFiles.contents(path) else { return DocumentCache(context: context) }
-        return DocumentCache(context: context, previous: DocumentCache.decode(Array(data), context: context))
+        return DocumentCache(context: context, bytes: Array(data))
     }
 
     /// Writes this build's document cache for the next build of `output`.

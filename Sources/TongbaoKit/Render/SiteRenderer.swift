@@ -33,7 +33,13 @@ public struct SiteRenderer {
     /// What rendering each other notice's body gave, by file, kept for the document cache with its page's view digest.
     var renderedNotices: [String: (page: Int, facts: DocumentCache.Rendered)] = [:]
 
-    struct ReusedNotice {
+    /// A list's item, made on any core (its view data holds only strings, numbers and flags).
+    struct ListItem: @unchecked Sendable {
+        let view: [String: Any]
+        let year: Int
+    }
+
+    struct ReusedNotice: Sendable {
         let page: RenderCache.Page
         let digest: String
         let facts: DocumentCache.Rendered
@@ -102,7 +108,11 @@ public struct SiteRenderer {
                 renderNotice(notice, body: bodies.notices[notice.source.slug] ?? "")
             }
         }
-        renderLists(section: "notices", heading: "通知公告", items: publication.notices.map { (noticeSummary($0), $0.date.year) })
+        let notices = publication.notices, root = self.root
+        renderLists(section: "notices", heading: "通知公告",
+                    items: Parallel.mapChunks(notices.count, size: 256) { range in
+                        notices[range].map { ListItem(view: SiteRenderer.noticeSummary($0, root: root), year: $0.date.year) }
+                    }.map { ($0.view, $0.year) })
         for bulletin in publication.bulletins { renderBulletin(bulletin, body: bodies.bulletins[bulletin.issue] ?? "") }
         renderLists(section: "bulletins", heading: "工作简报", items: publication.bulletins.map { (bulletinSummary($0), $0.date.year) })
         for page in publication.pages { renderPage(page, body: bodies.pages[page.source.slug] ?? "") }
@@ -133,13 +143,16 @@ public struct SiteRenderer {
     mutating func findReusedNotices() {
         guard let documents, let template = templates.digests["notice"] else { return }
         let shared = siteView(section: "notices").digests
-        for notice in publication.notices {
-            guard let facts = documents.rendered(notice.source.file) else { continue }
-            let digest = ViewDigest.page(template: template, shared: shared, own: facts.viewDigest)
-            if let page = cache.page(at: SitePaths.notice(notice.source.slug) + "index.html", digest: digest) {
-                reusedNotices[notice.source.file] = ReusedNotice(page: page, digest: digest, facts: facts)
+        let notices = publication.notices, cache = self.cache
+        let found = Parallel.mapChunks(notices.count, size: 256) { range in
+            notices[range].compactMap { notice -> (String, ReusedNotice)? in
+                guard let facts = documents.rendered(notice.source.file) else { return nil }
+                let digest = ViewDigest.page(template: template, shared: shared, own: facts.viewDigest)
+                guard let page = cache.page(at: SitePaths.notice(notice.source.slug) + "index.html", digest: digest) else { return nil }
+                return (notice.source.file, ReusedNotice(page: page, digest: digest, facts: facts))
             }
         }
+        reusedNotices = Dictionary(found, uniquingKeysWith: { first, _ in first })
     }
 
     /// Gives the document cache what rendering each notice's page gave.
@@ -240,9 +253,16 @@ public struct SiteRenderer {
     /// publishes (external links are not fetched).
     func checkLinks(diagnostics: inout Diagnostics) {
         let published = Set(files.map(\.path))
-        for link in links {
-            guard let target = LinkTarget.resolve(link.url, from: link.page, root: root) else { continue }
-            if published.contains(target) || published.contains(target + "/index.html") { continue }
+        let links = self.links, root = self.root
+        // Resolved on all cores; reported in order.
+        let broken = Parallel.mapChunks(links.count, size: 512) { range in
+            links[range].compactMap { link -> (DocumentLink, String)? in
+                guard let target = LinkTarget.resolve(link.url, from: link.page, root: root) else { return nil }
+                if published.contains(target) || published.contains(target + "/index.html") { return nil }
+                return (link, target)
+            }
+        }
+        for (link, target) in broken {
             let generated = SitePaths.reservedTopLevel.contains(String(target.split(separator: "/").first ?? ""))
                 && !target.hasPrefix("files/")
             let hint = generated || !target.contains(".") ? "：网站中没有这个页面" : "：static/\(target) 不存在"
@@ -416,10 +436,12 @@ public struct SiteRenderer {
         source.description ?? summaries[source.file] ?? DisplayText.plainText(fromHTML: body, limit: 120)
     }
 
-    func noticeSummary(_ notice: Notice) -> [String: Any] {
+    func noticeSummary(_ notice: Notice) -> [String: Any] { SiteRenderer.noticeSummary(notice, root: root) }
+
+    static func noticeSummary(_ notice: Notice, root: String) -> [String: Any] {
         [
             "title": notice.source.title,
-            "url": url(SitePaths.notice(notice.source.slug)),
+            "url": root + SitePaths.notice(notice.source.slug),
             "date": notice.date.chinese,
             "date_iso": notice.date.iso,
             "doc_no": notice.documentNumber?.description ?? "",

@@ -1,6 +1,12 @@
 /// Escaping for XML text and attribute values (feed, sitemap).
 enum XML {
     static func escape(_ text: String) -> String {
+        // Most text (paths, dates, ASCII titles) needs nothing escaped or dropped.
+        let plain = text.utf8.allSatisfy { byte in
+            byte >= 0x20 && byte < 0x80 && byte != UInt8(ascii: "&") && byte != UInt8(ascii: "<") && byte != UInt8(ascii: ">")
+                && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "'")
+        }
+        if plain { return text }
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

@@ -20,6 +20,9 @@ struct ByteWriter {
 
     mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
 
+    /// Bytes written before by another writer, as they are.
+    mutating func raw(_ slice: ArraySlice<UInt8>) { bytes.append(contentsOf: slice) }
+
     mutating func string(_ value: String) {
         var value = value
         value.withUTF8 { utf8 in
@@ -44,18 +47,24 @@ struct ByteWriter {
 struct ByteReader {
     private let bytes: [UInt8]
     private(set) var position: Int
+    /// Where reading stops (the end of the bytes, or of one record in them).
+    private let end: Int
 
-    init(_ bytes: [UInt8], from position: Int = 0) {
+    init(_ bytes: [UInt8], from position: Int = 0, to end: Int? = nil) {
         self.bytes = bytes
         self.position = position
+        self.end = min(end ?? bytes.count, bytes.count)
     }
 
-    var atEnd: Bool { position >= bytes.count }
+    var atEnd: Bool { position >= end }
+
+    /// Passes over `count` bytes (never beyond the end).
+    mutating func skip(_ count: Int) { position = min(end, position + max(0, count)) }
 
     mutating func int() -> Int? {
         var result: UInt64 = 0
         var shift: UInt64 = 0
-        while position < bytes.count, shift < 64 {
+        while position < end, shift < 64 {
             let byte = bytes[position]
             position += 1
             result |= UInt64(byte & 0x7F) << shift
@@ -69,12 +78,12 @@ struct ByteReader {
 
     /// A count or length: not negative, and not more than the bytes left could hold.
     mutating func count() -> Int? {
-        guard let value = int(), value >= 0, value <= bytes.count - position else { return nil }
+        guard let value = int(), value >= 0, value <= end - position else { return nil }
         return value
     }
 
     mutating func bool() -> Bool? {
-        guard position < bytes.count, bytes[position] <= 1 else { return nil }
+        guard position < end, bytes[position] <= 1 else { return nil }
         position += 1
         return bytes[position - 1] == 1
     }
