@@ -19,6 +19,10 @@ public enum CacheStore {
         let sha256: String
         let candidates: Bool
         let twin: (size: Int, sha256: String)?
+        /// The identities of its file and twin when they are the previous build's
+        /// (linked, so inode and modification time are unchanged); nil to look.
+        var identity: String?
+        var twinIdentity: String?
     }
 
     public static func folder(for output: URL) -> URL {
@@ -44,16 +48,20 @@ public enum CacheStore {
         guard let header = lines.first, bytes[header].elementsEqual("\(format)\t\(toolIdentity())".utf8) else { return RenderCache() }
         // Each entry is checked against its file (two system calls): on all cores.
         let root = output.path, entries = lines.dropFirst()
+        // Files are looked up from the output folder, not from `/` (half the path components).
+        let folder = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard folder >= 0 else { return RenderCache() }
+        defer { close(folder) }
         var cache = RenderCache()
         cache.pages.reserveCapacity(entries.count)
-        for case let (path, page)? in Parallel.map(entries.count, { entry(bytes, entries[entries.startIndex + $0], root: root) }) {
+        for case let (path, page)? in Parallel.map(entries.count, { entry(bytes, entries[entries.startIndex + $0], root: root, folder: folder) }) {
             cache.pages[path] = page
         }
         return cache
     }
 
     /// One line of the cache, when its file (and twin) are still as recorded.
-    private static func entry(_ bytes: [UInt8], _ line: Range<Int>, root: String) -> (String, RenderCache.Page)? {
+    private static func entry(_ bytes: [UInt8], _ line: Range<Int>, root: String, folder: Int32) -> (String, RenderCache.Page)? {
         var fields: [Range<Int>] = []
         var start = line.lowerBound
         while true {
@@ -81,14 +89,14 @@ public enum CacheStore {
         guard bytes[fields[4]].elementsEqual([UInt8(ascii: "0")]) else { return nil }
         let path = text(0)
         let location = "\(root)/\(path)"
-        guard let inode = number(5), let modified = number(6),
-              unchanged(location, inode: inode, modified: modified, size: size) else { return nil }
+        guard !path.hasPrefix("/"), !path.split(separator: "/").contains(".."), let inode = number(5), let modified = number(6),
+              unchanged(path, in: folder, inode: inode, modified: modified, size: size) else { return nil }
         let file = RenderCache.File(location: location, size: size, sha256: text(3), identity: "\(inode)\t\(modified)")
         var twin: RenderCache.File?
         if fields.count == 11 {
             let twinLocation = location + ".gz"
             guard let twinSize = number(7), let twinInode = number(9), let twinModified = number(10),
-                  unchanged(twinLocation, inode: twinInode, modified: twinModified, size: twinSize) else { return nil }
+                  unchanged(path + ".gz", in: folder, inode: twinInode, modified: twinModified, size: twinSize) else { return nil }
             twin = RenderCache.File(location: twinLocation, size: twinSize, sha256: text(8), identity: "\(twinInode)\t\(twinModified)")
         }
         return (path, RenderCache.Page(digest: text(1), file: file, twin: twin))
@@ -96,9 +104,9 @@ public enum CacheStore {
 
     /// Whether a regular file still has the recorded inode, modification time
     /// (nanoseconds) and size. Compares numbers: it runs for every file of the site.
-    private static func unchanged(_ location: String, inode: Int, modified: Int, size: Int) -> Bool {
+    private static func unchanged(_ path: String, in folder: Int32, inode: Int, modified: Int, size: Int) -> Bool {
         var status = stat()
-        return lstat(location, &status) == 0 && status.st_mode & S_IFMT == S_IFREG && Int(status.st_size) == size
+        return fstatat(folder, path, &status, AT_SYMLINK_NOFOLLOW) == 0 && status.st_mode & S_IFMT == S_IFREG && Int(status.st_size) == size
             && UInt64(inode) == UInt64(status.st_ino)
             && modified == Int(status.st_mtim.tv_sec) * 1_000_000_000 + Int(status.st_mtim.tv_nsec)
     }
@@ -118,10 +126,12 @@ public enum CacheStore {
             func field(_ value: Int) { field(String(value)) }
             for record in records[range] where !record.path.utf8.contains(where: { $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") }) {
                 let location = "\(root)/\(record.path)"
-                guard let found = identity(of: location) else { continue }
-                var twinFound: (identity: String, size: Int)?
+                // A page linked from the previous site has the identity it had; if the link was
+                // not made after all, the next build finds the file changed and renders it again.
+                guard let found = record.identity ?? identity(of: location)?.identity else { continue }
+                var twinFound: String?
                 if record.twin != nil {
-                    guard let twinIdentity = identity(of: location + ".gz") else { continue }
+                    guard let twinIdentity = record.twinIdentity ?? identity(of: location + ".gz")?.identity else { continue }
                     twinFound = twinIdentity
                 }
                 text += record.path.utf8
@@ -129,11 +139,11 @@ public enum CacheStore {
                 field(record.size)
                 field(record.sha256)
                 field(record.candidates ? 1 : 0)
-                field(found.identity)
+                field(found)
                 if let twin = record.twin, let twinFound {
                     field(twin.size)
                     field(twin.sha256)
-                    field(twinFound.identity)
+                    field(twinFound)
                 }
                 text.append(UInt8(ascii: "\n"))
             }
