@@ -91,6 +91,8 @@ public enum Builder {
         clock.mark("documents")
         let loaded = SiteLoader.load(content: content, displayRoot: options.contentDisplay, asOf: options.asOf, today: options.today,
                                      documents: documents)
+        // The model and everything made from it are freed at exit, not at the end of this function (see `ProcessLifetime`).
+        defer { ProcessLifetime.keep(loaded) }
         report.diagnostics.append(contentsOf: loaded.diagnostics)
         report.asOf = loaded.asOf
         report.noticesReused = documents?.reused ?? 0
@@ -107,6 +109,7 @@ public enum Builder {
         // Pages rendered by the previous build of this output, checked against its files.
         // (`check` uses it too, read only: a page it vouches for was scanned when it was published.)
         let cache = options.useCache ? CacheStore.load(output: options.output) : RenderCache()
+        defer { ProcessLifetime.keep((cache, documents as Any)) }
         clock.mark("cache")
         let rendered = SiteRenderer.render(model, asOf: loaded.asOf, theme: theme, contentRoot: content, parallel: options.parallel,
                                            cache: cache, documents: documents)
@@ -116,6 +119,7 @@ public enum Builder {
         report.pagesReused = rendered.files.count { if case .previous = $0.content { true } else { false } }
         let guardian = PrivacyGuard(publicPhones: model.settings.publicPhones, creditCodes: model.enterprises.compactMap(\.creditCode))
         let finished = FileFinishing.finish(rendered.files, guardian: guardian, publishing: options.write)
+        defer { ProcessLifetime.keep((rendered.files, finished)) }
         clock.mark("finish")
         reportPrivacy(finished.hits, options: options, content: content, diagnostics: &report.diagnostics)
         checkCollisions(rendered.files.map(\.path) + finished.twins.map(\.path) + [Manifest.path, Publisher.marker],
@@ -126,6 +130,7 @@ public enum Builder {
 
         // What only a written site needs: compressed twins and the manifest of it all.
         var files = rendered.files + finished.twins
+        defer { ProcessLifetime.keep(files) }
         let inputs = InputDigest.combine(inputLines?.value ?? "", theme: theme)
         clock.mark("inputs")
         files.append(Manifest.make(finished.entries, asOf: loaded.asOf, inputs: inputs))

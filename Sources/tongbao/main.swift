@@ -93,6 +93,7 @@ struct Build: ParsableCommand {
     var output: String = "site"
 
     func run() throws {
+        ProcessLifetime.keepValuesUntilExit()
         let report = Builder.run(try site.options(output: output, write: true))
         let asOf = report.asOf?.iso ?? "?"
         let kept = report.filesKept > 0 ? "，其中 \(report.filesKept) 个与上次相同、未重写" : ""
@@ -116,6 +117,7 @@ struct Check: ParsableCommand {
     @OptionGroup var site: SiteOptions
 
     func run() throws {
+        ProcessLifetime.keepValuesUntilExit()
         let report = Builder.run(try site.options(output: "site", write: false))
         try finish(report, success: "检查通过：\(report.files) 个文件可以生成（统计截止 \(report.asOf?.iso ?? "?")）")
     }

@@ -94,6 +94,27 @@ import Testing
         #expect(report.lines.contains { $0.hasPrefix("notices/2021-02-03-w.md:9:") && $0.contains("/notices/n1/") })
     }
 
+    /// A cached notice's page digest holds only while its template and section are
+    /// unchanged: a new notice template, or a new page in the navigation, renders every notice again.
+    @Test func aNewTemplateOrNavigationRendersCachedNoticesAgain() throws {
+        let site = try DocumentCacheTests.site(count: 5)
+        defer { site.remove() }
+        var result = try IncrementalTests.rebuild(site) { site in
+            let templates = site.root.appendingPathComponent("templates")
+            try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+            let notice = try String(contentsOf: Paths.repository.appendingPathComponent("templates/notice.mustache"), encoding: .utf8)
+            try Data(notice.replacingOccurrences(of: "<footer class=\"doc-sign\">", with: "<footer class=\"doc-sign doc-sign-new\">").utf8)
+                .write(to: templates.appendingPathComponent("notice.mustache"))
+        }
+        #expect(result.rewritten.filter { $0.hasPrefix("notices/n") && $0.hasSuffix("index.html") }.count == 5)
+        #expect(site.build().noticesReused == 6)
+        result = try IncrementalTests.rebuild(site) { site in
+            try site.write("pages/about.md", "---\ntitle: 关于我们\n---\n本办职责。\n")
+        }
+        #expect(result.rewritten.filter { $0.hasPrefix("notices/n") && $0.hasSuffix("index.html") }.count == 5)
+        #expect(result.rewritten.contains("notices/w/index.html"))
+    }
+
     @Test func aChangedSettingsFileInvalidatesEveryNotice() throws {
         let site = try DocumentCacheTests.site()
         defer { site.remove() }
@@ -138,9 +159,12 @@ import Testing
         let notices = try #require(loaded.model?.notices)
         #expect(notices.count == 4)
         cache.setRendered("content/notices/2021-02-03-w.md", DocumentCache.Rendered(
-            links: [DocumentCache.Link(url: "/notices/n1/", location: SourceLocation(file: "content/notices/2021-02-03-w.md", line: 8, column: 18))],
+            links: [DocumentCache.Link(url: "/notices/n1/", location: SourceLocation(file: "content/notices/2021-02-03-w.md", line: 8, column: 18),
+                                       target: "notices/n1"),
+                    DocumentCache.Link(url: "https://example.org/", location: SourceLocation(file: "content/notices/2021-02-03-w.md", line: 9, column: 1),
+                                       target: nil)],
             warnings: [Diagnostic(.warning, SourceLocation(file: "content/notices/2021-02-03-w.md", line: 8, column: 4), "提示")],
-            viewDigest: "digest"))
+            viewDigest: "digest", pageContext: "context", pageDigest: "page"))
         let decoded = DocumentCache.decode(cache.encoded(), context: context)
         #expect(decoded.count == 4)
         for notice in notices {
@@ -152,6 +176,8 @@ import Testing
         #expect(meeting.diagnostics.count == 1) // the unknown field (raw HTML is found when rendering)
         #expect(meeting.rendered?.viewDigest == "digest")
         #expect(meeting.rendered?.links.first?.location.column == 18)
+        #expect(meeting.rendered?.links.map(\.target) == ["notices/n1", nil])
+        #expect(meeting.rendered?.pageDigest == "page")
         #expect(DocumentCache.decode(cache.encoded(), context: String(repeating: "b", count: 64)).isEmpty)
     }
 

@@ -17,6 +17,8 @@ final class DocumentCache: @unchecked Sendable {
     struct Link: Sendable, Equatable {
         let url: String
         let location: SourceLocation
+        /// The output path it must reach (nil: it leaves the site).
+        let target: String?
     }
 
     /// What rendering the notice's body and page view gave.
@@ -26,6 +28,10 @@ final class DocumentCache: @unchecked Sendable {
         let warnings: [Diagnostic]
         /// The digest of the page's own view data (`ViewDigest.own`).
         let viewDigest: String
+        /// The page's `ViewDigest.context` and the page digest made with it: while
+        /// the template and section are unchanged, the digest need not be made again.
+        let pageContext: String
+        let pageDigest: String
     }
 
     struct Entry: Sendable {
@@ -37,7 +43,7 @@ final class DocumentCache: @unchecked Sendable {
         var rendered: Rendered?
     }
 
-    static let format = "tongbao-document-cache 2"
+    static let format = "tongbao-document-cache 3"
 
     /// Where a previous entry's record lies in the previous cache file.
     private struct Slot {
@@ -201,9 +207,12 @@ final class DocumentCache: @unchecked Sendable {
             for link in rendered.links {
                 writer.string(link.url)
                 write(link.location, file: file, into: &writer)
+                writer.optionalString(link.target)
             }
             write(rendered.warnings, file: file, into: &writer)
             writer.string(rendered.viewDigest)
+            writer.string(rendered.pageContext)
+            writer.string(rendered.pageDigest)
         }
     }
 
@@ -216,11 +225,13 @@ final class DocumentCache: @unchecked Sendable {
             guard let linkCount = reader.count() else { return nil }
             var links: [Link] = []
             for _ in 0..<linkCount {
-                guard let url = reader.string(), let location = readLocation(&reader, file: file) else { return nil }
-                links.append(Link(url: url, location: location))
+                guard let url = reader.string(), let location = readLocation(&reader, file: file),
+                      let target = reader.optionalString() else { return nil }
+                links.append(Link(url: url, location: location, target: target))
             }
-            guard let warnings = readDiagnostics(&reader, file: file), let viewDigest = reader.string() else { return nil }
-            rendered = Rendered(links: links, warnings: warnings, viewDigest: viewDigest)
+            guard let warnings = readDiagnostics(&reader, file: file), let viewDigest = reader.string(),
+                  let pageContext = reader.string(), let pageDigest = reader.string() else { return nil }
+            rendered = Rendered(links: links, warnings: warnings, viewDigest: viewDigest, pageContext: pageContext, pageDigest: pageDigest)
         }
         guard reader.atEnd else { return nil }
         return Entry(sha256: sha256, notice: notice, diagnostics: diagnostics, rendered: rendered)

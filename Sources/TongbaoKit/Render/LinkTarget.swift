@@ -4,6 +4,8 @@ struct DocumentLink {
     /// The page's path below the root (`notices/x/`).
     let page: String
     let location: SourceLocation
+    /// `LinkTarget.resolve(url, from: page, root:)`: the output path it must reach, or nil for a link leaving the site.
+    let target: String?
 }
 
 /// Where an internal link lands in the output folder.

@@ -20,6 +20,8 @@ public struct OutputFile: Sendable {
     /// For a page: the digest of its own view data (`ViewDigest.own`), which
     /// the document cache keeps for a notice's page.
     public var viewDigest: String?
+    /// For a page: the digest of its template and of its section's shared view data (`ViewDigest.context`).
+    public var digestContext: String?
 
     public init(path: String, content: Content, digest: String? = nil) {
         self.path = path

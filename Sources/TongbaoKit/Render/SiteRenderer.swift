@@ -65,7 +65,11 @@ public struct SiteRenderer {
         if parallel { renderer.queue = PageQueue(templates: templates, cache: cache) }
         renderer.addAssets(theme)
         renderer.renderAll(diagnostics: &diagnostics)
-        return (renderer.files, diagnostics)
+        let files = renderer.files
+        // Its view data and plans are freed at exit, not now (see `ProcessLifetime`).
+        renderer.files = []
+        ProcessLifetime.keep(renderer)
+        return (files, diagnostics)
     }
 
     private init(model: SiteModel, asOf: Day, templates: TemplateSet, contentRoot: URL) {
@@ -142,12 +146,13 @@ public struct SiteRenderer {
     /// has as published: neither their bodies nor their pages are rendered.
     mutating func findReusedNotices() {
         guard let documents, let template = templates.digests["notice"] else { return }
-        let shared = siteView(section: "notices").digests
+        let context = ViewDigest.context(template: template, shared: siteView(section: "notices").digests)
         let notices = publication.notices, cache = self.cache
         let found = Parallel.mapChunks(notices.count, size: 256) { range in
             notices[range].compactMap { notice -> (String, ReusedNotice)? in
                 guard let facts = documents.rendered(notice.source.file) else { return nil }
-                let digest = ViewDigest.page(template: template, shared: shared, own: facts.viewDigest)
+                // The page's digest is the one recorded while its template and section are unchanged.
+                let digest = facts.pageContext == context ? facts.pageDigest : ViewDigest.page(context: context, own: facts.viewDigest)
                 guard let page = cache.page(at: SitePaths.notice(notice.source.slug) + "index.html", digest: digest) else { return nil }
                 return (notice.source.file, ReusedNotice(page: page, digest: digest, facts: facts))
             }
@@ -159,9 +164,11 @@ public struct SiteRenderer {
     func rememberRenderedNotices() {
         guard let documents else { return }
         for (file, rendered) in renderedNotices {
-            guard let own = files[rendered.page].viewDigest else { continue }
+            let page = files[rendered.page]
+            guard let own = page.viewDigest, let digest = page.digest, let context = page.digestContext else { continue }
             let facts = rendered.facts
-            documents.setRendered(file, DocumentCache.Rendered(links: facts.links, warnings: facts.warnings, viewDigest: own))
+            documents.setRendered(file, DocumentCache.Rendered(links: facts.links, warnings: facts.warnings, viewDigest: own,
+                                                               pageContext: context, pageDigest: digest))
         }
     }
 
@@ -189,7 +196,7 @@ public struct SiteRenderer {
         for notice in publication.notices {
             guard let facts = reusedNotices[notice.source.file]?.facts else { continue }
             let page = SitePaths.notice(notice.source.slug)
-            links += facts.links.map { DocumentLink(url: $0.url, page: page, location: $0.location) }
+            links += facts.links.map { DocumentLink(url: $0.url, page: page, location: $0.location, target: $0.target) }
             diagnostics.append(contentsOf: facts.warnings)
         }
         let documents: [(source: DocumentSource, page: String, notice: Bool)] =
@@ -213,8 +220,8 @@ public struct SiteRenderer {
             bodies.summaries[file] = summary
             if document.notice, let cache = self.documents, cache.contains(file) {
                 bodies.facts[file] = DocumentCache.Rendered(
-                    links: links[linkCount...].map { DocumentCache.Link(url: $0.url, location: $0.location) },
-                    warnings: Array(diagnostics.all[diagnosticCount...]), viewDigest: "")
+                    links: links[linkCount...].map { DocumentCache.Link(url: $0.url, location: $0.location, target: $0.target) },
+                    warnings: Array(diagnostics.all[diagnosticCount...]), viewDigest: "", pageContext: "", pageDigest: "")
             }
         }
         for notice in publication.notices { bodies.notices[notice.source.slug] = html[notice.source.file] }
@@ -244,7 +251,8 @@ public struct SiteRenderer {
             diagnostics.warning(location(position), "正文中的 HTML 标签不会发布（已忽略）；请改用 Markdown，或在 site.yml 中设置 unsafe_html: true")
         }
         for link in result.links {
-            links.append(DocumentLink(url: link.url, page: page, location: location(link.position)))
+            links.append(DocumentLink(url: link.url, page: page, location: location(link.position),
+                                      target: LinkTarget.resolve(link.url, from: page, root: root)))
         }
         return result.html
     }
@@ -253,11 +261,11 @@ public struct SiteRenderer {
     /// publishes (external links are not fetched).
     func checkLinks(diagnostics: inout Diagnostics) {
         let published = Set(files.map(\.path))
-        let links = self.links, root = self.root
-        // Resolved on all cores; reported in order.
+        let links = self.links
+        // Looked up on all cores; reported in order.
         let broken = Parallel.mapChunks(links.count, size: 512) { range in
             links[range].compactMap { link -> (DocumentLink, String)? in
-                guard let target = LinkTarget.resolve(link.url, from: link.page, root: root) else { return nil }
+                guard let target = link.target else { return nil }
                 if published.contains(target) || published.contains(target + "/index.html") { return nil }
                 return (link, target)
             }
@@ -604,7 +612,8 @@ final class PageQueue: @unchecked Sendable {
     static func render(_ job: PageJob, templates: TemplateSet, cache: RenderCache) -> OutputFile {
         // The key of the render cache: a page made from the same template and view data is the same page.
         let own = ViewDigest.own(job.view, shared: job.sectionDigests)
-        let digest = ViewDigest.page(template: templates.digests[job.template] ?? job.template, shared: job.sectionDigests, own: own)
+        let context = ViewDigest.context(template: templates.digests[job.template] ?? job.template, shared: job.sectionDigests)
+        let digest = ViewDigest.page(context: context, own: own)
         var file: OutputFile
         if let page = cache.page(at: job.path, digest: digest) {
             file = OutputFile(path: job.path, content: .previous(page), digest: digest)
@@ -613,6 +622,7 @@ final class PageQueue: @unchecked Sendable {
             file = OutputFile(path: job.path, content: .bytes(Data(html.utf8)), digest: digest)
         }
         file.viewDigest = own
+        file.digestContext = context
         return file
     }
 }

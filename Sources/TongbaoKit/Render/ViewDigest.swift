@@ -22,9 +22,9 @@ enum ViewDigest {
         return SHA256.hex(bytes)
     }
 
-    /// The key of a page: its template's digest, the digests of the shared
-    /// parts of its view data, and the digest of the rest (`own`).
-    static func page(template: String, shared: [String: String], own: String) -> String {
+    /// What the pages of one template in one section share: the template's
+    /// digest and the digests of the shared parts of their view data.
+    static func context(template: String, shared: [String: String]) -> String {
         var bytes: [UInt8] = []
         string(template, into: &bytes)
         number(shared.count, into: &bytes)
@@ -32,6 +32,13 @@ enum ViewDigest {
             string(key, into: &bytes)
             string(shared[key] ?? "", into: &bytes)
         }
+        return SHA256.hex(bytes)
+    }
+
+    /// The key of a page: its `context` and the digest of its own view data (`own`).
+    static func page(context: String, own: String) -> String {
+        var bytes: [UInt8] = []
+        string(context, into: &bytes)
         string(own, into: &bytes)
         return SHA256.hex(bytes)
     }
