@@ -47,6 +47,14 @@ public struct BuildReport: Sendable {
     public var succeeded: Bool { !diagnostics.hasErrors }
 }
 
+/// The theme and its parsed templates, made beside the loading.
+struct PreparedTheme: Sendable {
+    let theme: Theme
+    let diagnostics: Diagnostics
+    let templates: TemplateSet
+    let templateDiagnostics: Diagnostics
+}
+
 /// The pipeline: load → model → compute → render → publish.
 public enum Builder {
     public static func run(_ options: BuildOptions) -> BuildReport {
@@ -82,6 +90,16 @@ public enum Builder {
                 report.diagnostics.error(SourceLocation(file: explicit.path, line: 1, column: 1), "模板目录不存在：\(explicit.path)")
             }
         }
+        // The theme is read and its templates parsed beside the loading (it needs no content).
+        let templatesDisplay = options.templates?.path ?? displayPath(templatesDirectory)
+        let preparedTheme = Background { _ in
+            var themeDiagnostics = Diagnostics(), templateDiagnostics = Diagnostics()
+            let theme = ThemeLoader.load(overrides: templatesDirectory, displayRoot: templatesDisplay, diagnostics: &themeDiagnostics)
+            let templates = TemplateSet(theme: theme, diagnostics: &templateDiagnostics)
+            return PreparedTheme(theme: theme, diagnostics: themeDiagnostics, templates: templates, templateDiagnostics: templateDiagnostics)
+        }
+        // On every way out the work is over before this returns (it hashes with OpenSSL).
+        defer { preparedTheme.cancel() }
         // Notices an earlier build of this output loaded and rendered (`check` reads it too, and never writes it).
         let documents = options.useCache ? CacheStore.loadDocuments(
             output: options.output,
@@ -101,8 +119,9 @@ public enum Builder {
         // On every way out (errors included) the hashing is over before this returns.
         defer { inputLines?.cancel() }
         clock.mark("load")
-        let templatesDisplay = options.templates?.path ?? displayPath(templatesDirectory)
-        let theme = ThemeLoader.load(overrides: templatesDirectory, displayRoot: templatesDisplay, diagnostics: &report.diagnostics)
+        guard let prepared = preparedTheme.value else { return report }
+        let theme = prepared.theme
+        report.diagnostics.append(contentsOf: prepared.diagnostics)
         clock.mark("theme")
         guard let model = loaded.model, !report.diagnostics.hasErrors else { return report }
 
@@ -112,7 +131,8 @@ public enum Builder {
         defer { ProcessLifetime.keep((cache, documents as Any)) }
         clock.mark("cache")
         let rendered = SiteRenderer.render(model, asOf: loaded.asOf, theme: theme, contentRoot: content, parallel: options.parallel,
-                                           cache: cache, documents: documents)
+                                           cache: cache, documents: documents,
+                                           prepared: (prepared.templates, prepared.templateDiagnostics))
         clock.mark("render")
         report.diagnostics.append(contentsOf: rendered.diagnostics)
         report.pages = rendered.files.count { $0.digest != nil }

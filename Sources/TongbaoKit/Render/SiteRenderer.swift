@@ -53,10 +53,18 @@ public struct SiteRenderer {
         render(model, asOf: asOf, theme: theme, contentRoot: contentRoot, parallel: parallel, cache: cache, documents: nil)
     }
 
+    /// - Parameter prepared: the theme's templates, parsed beforehand (with their diagnostics); nil to parse them here.
     static func render(_ model: SiteModel, asOf: Day, theme: Theme, contentRoot: URL, parallel: Bool,
-                       cache: RenderCache, documents: DocumentCache?) -> (files: [OutputFile], diagnostics: Diagnostics) {
+                       cache: RenderCache, documents: DocumentCache?,
+                       prepared: (TemplateSet, Diagnostics)? = nil) -> (files: [OutputFile], diagnostics: Diagnostics) {
         var diagnostics = Diagnostics()
-        let templates = TemplateSet(theme: theme, diagnostics: &diagnostics)
+        let templates: TemplateSet
+        if let prepared {
+            templates = prepared.0
+            diagnostics.append(contentsOf: prepared.1)
+        } else {
+            templates = TemplateSet(theme: theme, diagnostics: &diagnostics)
+        }
         guard !diagnostics.hasErrors else { return ([], diagnostics) }
         var renderer = SiteRenderer(model: model, asOf: asOf, templates: templates, contentRoot: contentRoot)
         renderer.parallel = parallel
