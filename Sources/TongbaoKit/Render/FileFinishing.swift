@@ -17,10 +17,12 @@ struct FinishedFiles {
 }
 
 enum FileFinishing {
+    /// One file's part (no array per file: a site has twenty thousand of them).
     private struct Result: Sendable {
         var hits: [PrivacyGuard.Hit] = []
         var twin: OutputFile?
-        var entries: [Manifest.Entry] = []
+        var entry: Manifest.Entry?
+        var twinEntry: Manifest.Entry?
         var page: CacheStore.Record?
     }
 
@@ -33,10 +35,14 @@ enum FileFinishing {
             return files[range].map { finish($0, guardian: guardian, compressor: compressor, publishing: publishing) }
         }
         var finished = FinishedFiles()
+        finished.twins.reserveCapacity(results.count)
+        finished.entries.reserveCapacity(2 * results.count)
+        finished.pages.reserveCapacity(results.count)
         for result in results {
-            finished.hits += result.hits
+            if !result.hits.isEmpty { finished.hits += result.hits }
             if let twin = result.twin { finished.twins.append(twin) }
-            finished.entries += result.entries
+            if let entry = result.entry { finished.entries.append(entry) }
+            if let entry = result.twinEntry { finished.entries.append(entry) }
             if let page = result.page { finished.pages.append(page) }
         }
         return finished
@@ -56,14 +62,14 @@ enum FileFinishing {
         guard publishing else { return result }
         let sha256 = SHA256.hex(data)
         if Manifest.isListed(file.path) {
-            result.entries.append(Manifest.Entry(path: file.path, sha256: sha256, size: data.count))
+            result.entry = Manifest.Entry(path: file.path, sha256: sha256, size: data.count)
         }
         var twin: (size: Int, sha256: String)?
         if case .bytes = file.content, data.count >= Gzip.minimumSize, Gzip.wantsTwin(file.path),
            let compressor, let compressed = Gzip.compress(data, with: compressor) {
             result.twin = OutputFile(path: file.path + ".gz", content: .bytes(compressed))
             twin = (compressed.count, SHA256.hex(compressed))
-            result.entries.append(Manifest.Entry(path: file.path + ".gz", sha256: twin?.sha256 ?? "", size: compressed.count))
+            result.twinEntry = Manifest.Entry(path: file.path + ".gz", sha256: twin?.sha256 ?? "", size: compressed.count)
         }
         if let digest = file.digest {
             result.page = CacheStore.Record(path: file.path, digest: digest, size: data.count, sha256: sha256,
@@ -79,11 +85,11 @@ enum FileFinishing {
         var result = Result()
         guard publishing else { return result }
         if Manifest.isListed(file.path) {
-            result.entries.append(Manifest.Entry(path: file.path, sha256: page.file.sha256, size: page.file.size))
+            result.entry = Manifest.Entry(path: file.path, sha256: page.file.sha256, size: page.file.size)
         }
         if let twin = page.twin {
             result.twin = OutputFile(path: file.path + ".gz", content: .previous(RenderCache.Page(digest: page.digest, file: twin, twin: nil)))
-            result.entries.append(Manifest.Entry(path: file.path + ".gz", sha256: twin.sha256, size: twin.size))
+            result.twinEntry = Manifest.Entry(path: file.path + ".gz", sha256: twin.sha256, size: twin.size)
         }
         if let digest = file.digest {
             result.page = CacheStore.Record(path: file.path, digest: digest, size: page.file.size, sha256: page.file.sha256,
