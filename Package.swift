@@ -31,7 +31,8 @@ let package = Package(
         // OpenSSL's libcrypto from Debian's libssl-dev, for the manifest's SHA-256: it
         // uses the CPU's SHA instructions, ten times as fast as portable code.
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        // Small C helpers Swift cannot reach directly (renameat2 for the atomic swap).
+        // Small C helpers Swift cannot reach directly (renameat2 for the atomic swap;
+        // openat2 and getdents64 to list the staging folder a build keeps).
         .target(name: "CShims"),
         // Turns the repository's templates/ folder into Swift source at build time,
         // so the default theme ships inside the binary.

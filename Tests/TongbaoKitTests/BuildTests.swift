@@ -113,6 +113,10 @@ import Testing
         let site = try TemporarySite(copying: BuildTests.mini)
         defer { site.remove() }
         #expect(site.build().succeeded)
+        let first = TemporarySite.tree(site.output)
+        // A second build keeps the first site beside the output as its staging folder.
+        try site.write("notices/2021-06-19-second.md", "---\ntitle: 第二次\ndate: 2021-06-19\n---\n二\n")
+        #expect(site.build().succeeded)
         let before = TemporarySite.tree(site.output)
         let cacheBefore = TemporarySite.tree(CacheStore.folder(for: site.output))
         try site.write("data/hazards/2021-06.yml", "- id: YH-9\n  enterprise: E404\n")
@@ -121,8 +125,10 @@ import Testing
         #expect(!report.succeeded)
         #expect(TemporarySite.tree(site.output) == before)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.root.path)
-            .filter { $0.hasPrefix(".") && !$0.hasSuffix(".lock") && !$0.hasSuffix(".cache") }
-        #expect(leftovers.isEmpty) // no staging or retired folder
+            .filter { $0.hasPrefix(".") && !$0.hasSuffix(".lock") && !$0.hasSuffix(".cache") && !$0.hasSuffix(".staging") }
+        #expect(leftovers.isEmpty) // no retired folder
+        // The kept staging folder holds the first site, its unchanged files links to the live ones.
+        #expect(TemporarySite.strays(in: site.staging, live: site.output, previous: first).isEmpty)
         #expect(!cacheBefore.isEmpty && TemporarySite.tree(CacheStore.folder(for: site.output)) == cacheBefore)
     }
 

@@ -70,6 +70,7 @@ import Testing
         let output = www.appendingPathComponent("site")
         try FileManager.default.copyItem(at: try GoodBuild.folder(), to: www)
         let before = Snapshot(site.root)
+        let goodSite = TemporarySite.tree(output)
 
         // check: writes nothing at all.
         guard let checked = await watched(name, "check", { Builder.run(site.options(write: false, output: output)) }) else { return }
@@ -86,7 +87,13 @@ import Testing
         if built.succeeded {
             #expect(after.excluding("www/") == before.excluding("www/"),
                     "build of \(name) wrote outside the output's parent: \(after.excluding("www/").difference(from: before.excluding("www/")))")
-            #expect(after.names(in: "www") == before.names(in: "www"), "build of \(name) left files beside the output: \(after.names(in: "www"))")
+            // Beside the output, only the staging folder it keeps (the good site it replaced) is new.
+            let staging = TemporarySite.staging(of: output)
+            let kept = "www/\(staging.lastPathComponent)"
+            #expect(after.names(in: "www").filter { $0 != kept } == before.names(in: "www").filter { $0 != kept },
+                    "build of \(name) left files beside the output: \(after.names(in: "www"))")
+            #expect(TemporarySite.strays(in: staging, live: output, previous: goodSite).isEmpty,
+                    "build of \(name) kept a staging folder that is not the good site")
             #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("index.html").path))
             #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent(Publisher.marker).path))
             for problem in verify?(output) ?? [] { Issue.record("\(name): \(problem)") }

@@ -44,11 +44,16 @@ import Testing
             process.waitUntilExit()
             let tree = TemporarySite.tree(output)
             #expect(versions.contains(tree), "round \(round): the served folder is neither version (\(tree.count) files)")
-            // The next build succeeds and gives the version asked for.
+            // The next build succeeds and gives the version asked for, whatever the killed
+            // build left in the staging folder.
             #expect(Builder.run(site.options(output: output, asOf: asOf)).succeeded, "round \(round)")
             #expect(TemporarySite.tree(output) == versions[version], "round \(round)")
+            // The staging folder it keeps is the site it replaced, whole.
+            let staging = TemporarySite.staging(of: output)
+            #expect(TemporarySite.strays(in: staging, live: output, previous: tree).isEmpty, "round \(round)")
+            #expect(TemporarySite.tree(staging) == tree, "round \(round)")
         }
-        #expect(!FileManager.default.fileExists(atPath: first.root.appendingPathComponent(".served.staging").path))
+        #expect(!FileManager.default.fileExists(atPath: first.root.appendingPathComponent(".served.old").path))
     }
 }
 

@@ -103,6 +103,38 @@ struct TemporarySite {
         return result
     }
 
+    /// The staging folder a build keeps beside `output`: after a build, the site before it.
+    static func staging(of output: URL) -> URL {
+        output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).staging")
+    }
+
+    var staging: URL { TemporarySite.staging(of: output) }
+
+    /// The inode of every file below `folder`, path → inode.
+    static func inodes(_ folder: URL) -> [String: UInt64] {
+        var result: [String: UInt64] = [:]
+        for path in tree(folder).keys {
+            if let inode = inode(folder.appendingPathComponent(path)) { result[path] = inode }
+        }
+        return result
+    }
+
+    static func inode(_ url: URL) -> UInt64? {
+        var status = stat()
+        return lstat(url.path, &status) == 0 ? UInt64(status.st_ino) : nil
+    }
+
+    /// Files of the staging folder kept beside `live` that are neither the live
+    /// file at their path (the same inode) nor the bytes `previous` (the site
+    /// before the last build) had there: what the kept folder must never hold.
+    static func strays(in staging: URL, live: URL, previous: [String: Data]) -> [String] {
+        let liveInodes = inodes(live)
+        return tree(staging).compactMap { path, data in
+            if let inode = inode(staging.appendingPathComponent(path)), inode == liveInodes[path] { return nil }
+            return previous[path] == data ? nil : path
+        }.sorted()
+    }
+
     func text(_ path: String) -> String {
         (try? String(contentsOf: output.appendingPathComponent(path), encoding: .utf8)) ?? ""
     }

@@ -188,7 +188,12 @@ public enum CacheStore {
     static func identity(of path: String) -> (identity: String, size: Int)? {
         var status = stat()
         guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
-        return ("\(status.st_ino)\t\(Int(status.st_mtim.tv_sec) * 1_000_000_000 + Int(status.st_mtim.tv_nsec))", Int(status.st_size))
+        return (identity(status), Int(status.st_size))
+    }
+
+    /// The identity recorded for a file with this status: inode and modification time (ns), tab-separated.
+    static func identity(_ status: stat) -> String {
+        "\(status.st_ino)\t\(Int(status.st_mtim.tv_sec) * 1_000_000_000 + Int(status.st_mtim.tv_nsec))"
     }
 
     /// The running executable and every library it has loaded (cmark-gfm, libyaml,

@@ -9,6 +9,15 @@ import Foundation
 /// written again: the staging folder gets a hard link to it, so it keeps its
 /// inode and modification time (web servers, rsync and backups see it as
 /// unchanged), and the swap stays all or nothing.
+///
+/// The swap is an exchange, so afterwards the staging folder holds the site
+/// before, whose files are links to the live ones wherever they did not
+/// change. It is kept (double buffering): the next build brings it up to date
+/// in place, touching only the entries that differ from what it plans, so a
+/// rebuild costs a listing of the folders plus the changed files rather than
+/// a link and an unlink for every file. Nothing in it is trusted: an entry is
+/// kept only when it is the very inode of the live file it must equal, and
+/// every other entry is replaced or removed, never written into.
 public enum Publisher {
     public struct Report: Sendable {
         public let filesWritten: Int
@@ -32,28 +41,33 @@ public enum Publisher {
         let parent = output.deletingLastPathComponent()
         let staging = parent.appendingPathComponent(".\(output.lastPathComponent).staging")
         let retired = parent.appendingPathComponent(".\(output.lastPathComponent).old")
+        // Files are only reused from a folder tongbao wrote.
+        let previous = manager.fileExists(atPath: output.appendingPathComponent(marker).path) ? output.path : nil
+        // The marker is placed like any file (after the others in the layout), and not counted.
+        let markerFile = OutputFile(path: marker, content: .bytes(Data(markerText.utf8)))
+        let layout = Layout(files, marker: markerFile)
+        let reuse: Bool
         do {
             try manager.createDirectory(at: parent, withIntermediateDirectories: true)
-            for leftover in [staging, retired] where manager.fileExists(atPath: leftover.path) {
-                removeTree(leftover.path)
-                if manager.fileExists(atPath: leftover.path) { try manager.removeItem(at: leftover) }
-            }
-            try manager.createDirectory(at: staging, withIntermediateDirectories: true)
+            try remove(retired.path)
+            // The previous build's staging folder is brought up to date only beside a site
+            // tongbao wrote, when it is a real folder with the marker; else it is made afresh.
+            reuse = previous != nil && isKept(staging.path)
+            if !reuse { try makeFresh(staging.path) }
         } catch {
             throw Failure(description: "无法创建临时输出目录 \(staging.path)：\(error.localizedDescription)")
         }
-        // Files are only reused from a folder tongbao wrote.
-        let previous = manager.fileExists(atPath: output.appendingPathComponent(marker).path) ? output.path : nil
         let outcome: Outcome
         do {
-            let markerData = Data(markerText.utf8), markerPath = staging.appendingPathComponent(marker).path
-            if previous == nil || !keep("\(output.path)/\(marker)", equalTo: markerData, at: markerPath) {
-                try write(markerData, to: markerPath)
+            do {
+                outcome = try fill(staging.path, layout: layout, files: files, marker: markerFile, previous: previous, reuse: reuse)
+            } catch is Unlistable {
+                // A folder of the kept staging folder could not be read as tongbao leaves it.
+                try makeFresh(staging.path)
+                outcome = try fill(staging.path, layout: layout, files: files, marker: markerFile, previous: previous, reuse: false)
             }
-            try makeFolders(for: files, in: staging.path)
-            outcome = try writeFiles(files, into: staging.path, previous: previous)
         } catch {
-            try? manager.removeItem(at: staging)
+            removeTree(staging.path)
             let reason = (error as? Failure)?.description ?? error.localizedDescription
             throw Failure(description: "写入输出文件失败：\(reason)；原有的 \(output.path) 未改动")
         }
@@ -61,7 +75,7 @@ public enum Publisher {
         // Swap: one atomic exchange where the kernel can (a web server sees the old
         // site or the new one, never neither); two renames elsewhere.
         if manager.fileExists(atPath: output.path), tongbao_exchange_paths(staging.path, output.path) == 0 {
-            removeTree(staging.path) // now the previous site
+            // The staging folder now holds the previous site: the next build starts from it.
             return report
         }
         do {
@@ -73,11 +87,32 @@ public enum Publisher {
             if !manager.fileExists(atPath: output.path), manager.fileExists(atPath: retired.path) {
                 try? manager.moveItem(at: retired, to: output)
             }
-            try? manager.removeItem(at: staging)
+            removeTree(staging.path)
             throw Failure(description: "无法替换输出目录 \(output.path)：\(error.localizedDescription)")
         }
         removeTree(retired.path)
         return report
+    }
+
+    /// Whether `path` is a staging folder a build left: a folder itself (not a
+    /// link to one) holding the marker file.
+    private static func isKept(_ path: String) -> Bool {
+        var status = stat()
+        guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else { return false }
+        return lstat("\(path)/\(marker)", &status) == 0 && status.st_mode & S_IFMT == S_IFREG
+    }
+
+    /// Removes whatever is at `path` (a link itself, never its target); throws when something is left.
+    private static func remove(_ path: String) throws {
+        removeTree(path)
+        var status = stat()
+        if lstat(path, &status) == 0 { try FileManager.default.removeItem(atPath: path) }
+    }
+
+    /// An empty staging folder, whatever was at its path removed.
+    private static func makeFresh(_ path: String) throws {
+        try remove(path)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
     }
 
     /// Deletes a folder tree written by a build: files unlinked on all cores, then
@@ -131,91 +166,291 @@ public enum Publisher {
         var written = 0
         var kept = 0
         var bytes = 0
-    }
 
-    /// Every folder the files need, parents first.
-    private static func makeFolders(for files: [OutputFile], in root: String) throws {
-        var folders = Set<Substring>()
-        for file in files {
-            var path = file.path[...]
-            while let slash = path.lastIndex(of: "/") {
-                path = path[..<slash]
-                guard folders.insert(path).inserted else { break }
-            }
-        }
-        for folder in folders.sorted(by: { $0.count < $1.count }) {
-            if mkdir("\(root)/\(folder)", 0o755) != 0, errno != EEXIST {
-                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-            }
+        static func += (total: inout Outcome, part: Outcome) {
+            total.written += part.written
+            total.kept += part.kept
+            total.bytes += part.bytes
         }
     }
 
-    /// Writes (or links, when unchanged) every file, on all cores.
-    private static func writeFiles(_ files: [OutputFile], into root: String, previous: String?) throws -> Outcome {
-        let results = Parallel.mapChunks(files.count, size: 64) { range -> [Result<Outcome, any Error>] in
-            var outcome = Outcome()
-            do {
-                for file in files[range] {
-                    let destination = "\(root)/\(file.path)"
-                    let data: Data
-                    switch file.content {
-                    case .bytes(let bytes): data = bytes
-                    case .copy(let source):
-                        guard let bytes = try? Data(contentsOf: source) else { throw POSIXError(.EIO) }
-                        data = bytes
-                    case .previous(let page):
-                        // The render cache checked it is the previous site's file, as published;
-                        // it is linked only if it is still that file.
-                        if CacheStore.identity(of: page.file.location).map({ $0.identity == page.file.identity && $0.size == page.file.size }) == true,
-                           link(page.file.location, destination) == 0 {
-                            outcome.kept += 1
-                            continue
-                        }
-                        // Changed by someone during the build: only its recorded bytes may be published.
-                        guard let bytes = try? ContentFiles.contents(page.file.location), bytes.count == page.file.size,
-                              SHA256.hex(bytes) == page.file.sha256 else {
-                            throw Failure(description: "输出目录中的 \(file.path) 在构建期间被改动；请重新构建")
-                        }
-                        data = bytes
+    /// The folders the planned files need, each with the files directly in it
+    /// and its subfolders; a folder comes after its parent, the root first.
+    struct Layout: Sendable {
+        struct Folder: Sendable {
+            /// Below the output folder, `/`-separated; empty for the root.
+            let path: String
+            /// The last component of the path.
+            let name: String
+            /// Indices of the planned files.
+            var files: [Int] = []
+            var children: [Int] = []
+        }
+
+        private(set) var folders = [Folder(path: "", name: "")]
+        /// The name of every planned file in its folder, the marker's last.
+        private(set) var names: [String] = []
+
+        init(_ files: [OutputFile], marker: OutputFile) {
+            var ids: [Substring: Int] = ["": 0]
+            names.reserveCapacity(files.count + 1)
+            for index in 0...files.count {
+                let path = (index < files.count ? files[index].path : marker.path)[...]
+                let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))
+                let folder = folderID(slash.map { path[..<$0] } ?? "", ids: &ids)
+                folders[folder].files.append(index)
+                names.append(String(slash.map { path[path.utf8.index(after: $0)...] } ?? path))
+            }
+        }
+
+        private mutating func folderID(_ path: Substring, ids: inout [Substring: Int]) -> Int {
+            if let id = ids[path] { return id }
+            let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))
+            let parent = folderID(slash.map { path[..<$0] } ?? "", ids: &ids)
+            let id = folders.count
+            folders.append(Folder(path: String(path), name: String(slash.map { path[path.utf8.index(after: $0)...] } ?? path)))
+            folders[parent].children.append(id)
+            ids[path] = id
+            return id
+        }
+    }
+
+    /// A folder of the kept staging folder that cannot be read as tongbao leaves it
+    /// (a link, another file system, no permission, a name that is not UTF-8).
+    struct Unlistable: Error {}
+
+    /// An entry of a staging folder as its folder's listing gives it: the inode
+    /// and type come with the name, without a stat per file.
+    struct Entry {
+        enum Kind { case file, folder, other }
+        let name: String
+        let kind: Kind
+        let inode: UInt64
+    }
+
+    /// What one group of folders did: its files, and which of their subfolders
+    /// were already there (and are listed in turn; the others were just made empty).
+    private struct Progress: Sendable {
+        var outcome = Outcome()
+        var existing: [Int] = []
+    }
+
+    /// Makes the staging folder hold exactly the planned files, one depth of
+    /// folders at a time (parents first), the folders of a depth on all cores.
+    /// With `reuse`, every folder that was already there is listed once and each
+    /// entry compared with the plan; without, the folder is empty and every
+    /// folder is made.
+    private static func fill(_ root: String, layout: Layout, files: [OutputFile], marker: OutputFile, previous: String?,
+                             reuse: Bool) throws -> Outcome {
+        // Every folder listed is opened below this one and on its device (`tongbao_open_folder`),
+        // so an inode number from a listing is one on this device.
+        var top: Int32 = -1, device: UInt64 = 0
+        defer { if top >= 0 { close(top) } }
+        if reuse {
+            top = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            var status = stat()
+            guard top >= 0, fstat(top, &status) == 0 else { throw Unlistable() }
+            device = UInt64(status.st_dev)
+        }
+        let descriptor = top, rootDevice = device
+        var listed = [Bool](repeating: false, count: layout.folders.count)
+        listed[0] = reuse
+        var level = [0], total = Outcome()
+        while !level.isEmpty {
+            let folders = level, known = listed
+            let results = Parallel.mapChunks(folders.count, size: 32) { range -> [Result<Progress, any Error>] in
+                var progress = Progress()
+                let buffer = UnsafeMutableRawPointer.allocate(byteCount: listingSize, alignment: 8)
+                defer { buffer.deallocate() }
+                do {
+                    for id in folders[range] {
+                        try fill(folder: id, layout: layout, files: files, marker: marker, root: root, previous: previous,
+                                 listing: known[id] ? (descriptor, rootDevice, buffer) : nil, progress: &progress)
                     }
-                    if let previous, keep("\(previous)/\(file.path)", equalTo: data, at: destination) {
-                        outcome.kept += 1
-                        continue
-                    }
-                    try write(data, to: destination)
-                    outcome.written += 1
-                    outcome.bytes += data.count
+                    return [.success(progress)]
+                } catch {
+                    return [.failure(error)]
                 }
-                return [.success(outcome)]
-            } catch {
-                return [.failure(error)]
             }
-        }
-        var total = Outcome()
-        for result in results {
-            let outcome = try result.get()
-            total.written += outcome.written
-            total.kept += outcome.kept
-            total.bytes += outcome.bytes
+            for result in results {
+                let progress = try result.get()
+                total += progress.outcome
+                for id in progress.existing { listed[id] = true }
+            }
+            level = folders.flatMap { layout.folders[$0].children }
         }
         return total
     }
 
-    /// Links the previous site's file into the staging folder when it is a
-    /// regular file with exactly these bytes; false when it must be written.
-    private static func keep(_ old: String, equalTo data: Data, at destination: String) -> Bool {
+    private static let listingSize = 32768
+
+    /// One folder: unplanned entries removed, missing subfolders made, files placed.
+    private static func fill(folder id: Int, layout: Layout, files: [OutputFile], marker: OutputFile, root: String, previous: String?,
+                             listing: (top: Int32, device: UInt64, buffer: UnsafeMutableRawPointer)?,
+                             progress: inout Progress) throws {
+        let folder = layout.folders[id]
+        let location = folder.path.isEmpty ? root : "\(root)/\(folder.path)"
+        var present = [UInt64?](repeating: nil, count: folder.files.count)
+        var existing = [Bool](repeating: false, count: folder.children.count)
+        if let listing {
+            let entries = try list(folder.path.isEmpty ? "." : folder.path, below: listing.top, buffer: listing.buffer)
+            // Planned names: files first, then subfolders.
+            let fileCount = folder.files.count, total = fileCount + folder.children.count
+            var positions: [String: Int] = [:]
+            if total > 8 {
+                positions.reserveCapacity(total)
+                for (position, index) in folder.files.enumerated() { positions[layout.names[index]] = position }
+                for (position, child) in folder.children.enumerated() { positions[layout.folders[child].name] = fileCount + position }
+            }
+            func position(of name: String) -> Int? {
+                if total > 8 { return positions[name] }
+                if let found = folder.files.firstIndex(where: { layout.names[$0] == name }) { return found }
+                return folder.children.firstIndex { layout.folders[$0].name == name }.map { fileCount + $0 }
+            }
+            for entry in entries {
+                if let position = position(of: entry.name) {
+                    if position < fileCount {
+                        if entry.kind == .file {
+                            present[position] = entry.inode
+                            continue
+                        }
+                    } else if entry.kind == .folder {
+                        existing[position - fileCount] = true
+                        continue
+                    }
+                }
+                // Not in the plan as it is: removed (a link itself, never what it points to).
+                let path = "\(location)/\(entry.name)"
+                if entry.kind == .folder {
+                    try remove(path)
+                } else if unlink(path) != 0, errno != ENOENT {
+                    throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+                }
+            }
+        }
+        for (position, child) in folder.children.enumerated() {
+            if existing[position] {
+                progress.existing.append(child)
+            } else if mkdir("\(location)/\(layout.folders[child].name)", 0o755) != 0 {
+                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+            }
+        }
+        for (position, index) in folder.files.enumerated() {
+            let staged = listing.flatMap { listing in present[position].map { (inode: $0, device: listing.device) } }
+            guard index < files.count else {
+                _ = try place(marker.path, recorded: nil, bytes: { try marker.content.bytes(path: marker.path) }, in: location, as: marker.path,
+                              previous: previous, present: staged)
+                continue
+            }
+            // Only what is needed is taken from the planned file (copying it whole costs more than the rest).
+            let path = files[index].path
+            let written = try place(path, recorded: files[index].content.recorded, bytes: { try files[index].content.bytes(path: path) },
+                                    in: location, as: layout.names[index], previous: previous, present: staged)
+            if let written {
+                progress.outcome.written += 1
+                progress.outcome.bytes += written
+            } else {
+                progress.outcome.kept += 1
+            }
+        }
+    }
+
+    /// The entries of the folder at `path` below the open folder `top`, read
+    /// straight from the kernel's listing.
+    private static func list(_ path: String, below top: Int32, buffer: UnsafeMutableRawPointer) throws -> [Entry] {
+        let descriptor = tongbao_open_folder(top, path)
+        guard descriptor >= 0 else { throw Unlistable() }
+        defer { close(descriptor) }
+        var entries: [Entry] = []
+        while true {
+            let count = tongbao_read_folder(descriptor, buffer, UInt(listingSize))
+            guard count >= 0 else { throw Unlistable() }
+            if count == 0 { return entries }
+            var offset = 0
+            while offset < count {
+                let record = buffer + offset
+                var inode = record.loadUnaligned(as: UInt64.self)
+                let length = Int(record.loadUnaligned(fromByteOffset: 16, as: UInt16.self))
+                let type = record.load(fromByteOffset: 18, as: UInt8.self)
+                guard length > 19, offset + length <= count, memchr(record + 19, 0, length - 19) != nil,
+                      let name = String(validatingCString: (record + 19).bindMemory(to: CChar.self, capacity: length - 19))
+                else { throw Unlistable() }
+                offset += length
+                if name == "." || name == ".." { continue }
+                var kind: Entry.Kind
+                switch Int32(type) {
+                case Int32(DT_REG): kind = .file
+                case Int32(DT_DIR): kind = .folder
+                case Int32(DT_UNKNOWN):
+                    var status = stat()
+                    guard fstatat(descriptor, name, &status, AT_SYMLINK_NOFOLLOW) == 0 else { throw Unlistable() }
+                    switch status.st_mode & S_IFMT {
+                    case S_IFREG: kind = .file
+                    case S_IFDIR: kind = .folder
+                    default: kind = .other
+                    }
+                    inode = UInt64(status.st_ino)
+                default: kind = .other
+                }
+                entries.append(Entry(name: name, kind: kind, inode: inode))
+            }
+        }
+    }
+
+    /// Puts one file into the staging folder: the live file's inode when its
+    /// bytes are the ones planned (nothing to do when the staging entry already
+    /// is that inode), else new bytes in a new file. `recorded` is the previous
+    /// site's file the render cache vouches for, if any; `bytes` gives the
+    /// planned bytes. `present` is the regular file the staging folder holds at
+    /// the path, if any; it is replaced, never written into (it may be a link
+    /// to a live file). Returns the bytes written, nil when the file was kept.
+    private static func place(_ path: String, recorded: RenderCache.File?, bytes: () throws -> Data, in folder: String,
+                              as name: String, previous: String?, present: (inode: UInt64, device: UInt64)?) throws -> Int? {
+        var data: Data?
+        var live: (path: String, status: stat)?
+        if let recorded {
+            // The render cache checked it is the previous site's file, as published;
+            // it is linked only if it is still that file.
+            var status = stat()
+            if recorded.location.withCString({ lstat($0, &status) }) == 0, status.st_mode & S_IFMT == S_IFREG,
+               Int(status.st_size) == recorded.size, CacheStore.identity(status) == recorded.identity {
+                live = (recorded.location, status)
+            }
+        }
+        if live == nil {
+            let planned = try bytes()
+            data = planned
+            if let previous { live = same(planned, as: "\(previous)/\(path)") }
+        }
+        if let live, let present, present.inode == UInt64(live.status.st_ino), present.device == UInt64(live.status.st_dev) {
+            return nil
+        }
+        let destination = "\(folder)/\(name)"
+        if present != nil, unlink(destination) != 0, errno != ENOENT {
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+        }
+        if let live, link(live.path, destination) == 0 { return nil }
+        let written = try data ?? bytes()
+        try write(written, to: destination)
+        return written.count
+    }
+
+    /// The previous site's file and its status when it is a regular file with
+    /// exactly these bytes; nil when the file must be written.
+    private static func same(_ data: Data, as old: String) -> (path: String, status: stat)? {
         var status = stat()
         guard lstat(old, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) == data.count,
-              let existing = try? ContentFiles.contents(old), existing == data else { return false }
-        return link(old, destination) == 0
+              let existing = try? ContentFiles.contents(old), existing == data else { return nil }
+        return (old, status)
     }
 
     /// Writes a new file with plain POSIX calls. `Data.write(to:)` syncs every
     /// file to disk, which costs more than the whole render on a site of
     /// thousands of pages; the staging folder makes a per-file sync pointless.
     private static func write(_ data: Data, to path: String) throws {
-        // The staging folder is new: a file that already exists is a second file at one
-        // path, and may be a link to the previous site's file, which must never be written.
+        // Whatever was at this path in the staging folder has been removed: a file that
+        // exists now is a second file at one path, or may be a link to a live file,
+        // which must never be written.
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         defer { close(descriptor) }
@@ -229,6 +464,30 @@ public enum Publisher {
                 }
                 offset += written
             }
+        }
+    }
+}
+
+private extension OutputFile.Content {
+    /// The previous site's file, for a page the render cache vouches for.
+    var recorded: RenderCache.File? {
+        if case .previous(let page) = self { page.file } else { nil }
+    }
+
+    /// The bytes to publish. A page the render cache vouches for is read from
+    /// the previous site: only its recorded bytes may be published.
+    func bytes(path: String) throws -> Data {
+        switch self {
+        case .bytes(let bytes): return bytes
+        case .copy(let source):
+            guard let bytes = try? Data(contentsOf: source) else { throw POSIXError(.EIO) }
+            return bytes
+        case .previous(let page):
+            guard let bytes = try? ContentFiles.contents(page.file.location), bytes.count == page.file.size,
+                  SHA256.hex(bytes) == page.file.sha256 else {
+                throw Publisher.Failure(description: "输出目录中的 \(path) 在构建期间被改动；请重新构建")
+            }
+            return bytes
         }
     }
 }
