@@ -138,7 +138,7 @@ public enum Builder {
         report.pages = rendered.files.count { $0.digest != nil }
         report.pagesReused = rendered.files.count { if case .previous = $0.content { true } else { false } }
         let guardian = PrivacyGuard(publicPhones: model.settings.publicPhones, creditCodes: model.enterprises.compactMap(\.creditCode))
-        let finished = FileFinishing.finish(rendered.files, guardian: guardian, publishing: options.write)
+        let finished = FileFinishing.finish(rendered.files, guardian: guardian, publishing: options.write, cache: cache)
         defer { ProcessLifetime.keep((rendered.files, finished)) }
         clock.mark("finish")
         reportPrivacy(finished.hits, options: options, content: content, diagnostics: &report.diagnostics)

@@ -27,12 +27,15 @@ enum FileFinishing {
     }
 
     /// - Parameter publishing: also compress and hash (a build); a check only scans.
-    static func finish(_ files: [OutputFile], guardian: PrivacyGuard, publishing: Bool) -> FinishedFiles {
+    /// - Parameter cache: the previous build's files: a file made again with the same
+    ///   bytes (the sitemap, the feed, a static file) is not scanned or compressed again.
+    static func finish(_ files: [OutputFile], guardian: PrivacyGuard, publishing: Bool,
+                       cache: RenderCache = RenderCache()) -> FinishedFiles {
         let results = Parallel.mapChunks(files.count, size: 32) { range in
             // A compressor holds its tables: one per chunk of files, never shared between threads.
             let compressor = publishing ? libdeflate_alloc_compressor(Gzip.level) : nil
             defer { if let compressor { libdeflate_free_compressor(compressor) } }
-            return files[range].map { finish($0, guardian: guardian, compressor: compressor, publishing: publishing) }
+            return files[range].map { finish($0, guardian: guardian, compressor: compressor, publishing: publishing, cache: cache) }
         }
         var finished = FinishedFiles()
         finished.twins.reserveCapacity(results.count)
@@ -48,8 +51,12 @@ enum FileFinishing {
         return finished
     }
 
-    private static func finish(_ file: OutputFile, guardian: PrivacyGuard, compressor: OpaquePointer?, publishing: Bool) -> Result {
-        if case .previous(let page) = file.content { return reuse(page, of: file, publishing: publishing) }
+    /// The render cache's key for a file not made through a template: its bytes' SHA-256.
+    static func bytesDigest(_ sha256: String) -> String { "bytes:" + sha256 }
+
+    private static func finish(_ file: OutputFile, guardian: PrivacyGuard, compressor: OpaquePointer?, publishing: Bool,
+                               cache: RenderCache) -> Result {
+        if case .previous(let page) = file.content { return reuse(page, of: file.path, digest: file.digest, publishing: publishing) }
         var result = Result()
         let data: Data
         switch file.content {
@@ -57,10 +64,15 @@ enum FileFinishing {
         case .copy(let url): data = (try? Data(contentsOf: url)) ?? Data()
         case .previous: data = Data()
         }
+        let sha256 = publishing ? SHA256.hex(data) : ""
+        // The same bytes as the previous build's file (and twin), which held no number the guard looks for.
+        if publishing, file.digest == nil, let previous = cache.page(at: file.path, digest: bytesDigest(sha256)),
+           previous.file.sha256 == sha256 {
+            return reuse(previous, of: file.path, digest: bytesDigest(sha256), publishing: true)
+        }
         var candidates = false
         if PrivacyGuard.isScanned(file.path) { result.hits = guardian.scan(Array(data), path: file.path, candidates: &candidates) }
         guard publishing else { return result }
-        let sha256 = SHA256.hex(data)
         if Manifest.isListed(file.path) {
             result.entry = Manifest.Entry(path: file.path, sha256: sha256, size: data.count)
         }
@@ -71,28 +83,26 @@ enum FileFinishing {
             twin = (compressed.count, SHA256.hex(compressed))
             result.twinEntry = Manifest.Entry(path: file.path + ".gz", sha256: twin?.sha256 ?? "", size: compressed.count)
         }
-        if let digest = file.digest {
-            result.page = CacheStore.Record(path: file.path, digest: digest, size: data.count, sha256: sha256,
-                                            candidates: candidates, twin: twin)
-        }
+        result.page = CacheStore.Record(path: file.path, digest: file.digest ?? bytesDigest(sha256), size: data.count, sha256: sha256,
+                                        candidates: candidates, twin: twin)
         return result
     }
 
     /// A page the render cache vouches for: its file and twin as published last
     /// time. (`CacheStore` never vouches for a page holding numbers the privacy
     /// guard looks for: those are rendered and scanned on every build.)
-    private static func reuse(_ page: RenderCache.Page, of file: OutputFile, publishing: Bool) -> Result {
+    private static func reuse(_ page: RenderCache.Page, of path: String, digest: String?, publishing: Bool) -> Result {
         var result = Result()
         guard publishing else { return result }
-        if Manifest.isListed(file.path) {
-            result.entry = Manifest.Entry(path: file.path, sha256: page.file.sha256, size: page.file.size)
+        if Manifest.isListed(path) {
+            result.entry = Manifest.Entry(path: path, sha256: page.file.sha256, size: page.file.size)
         }
         if let twin = page.twin {
-            result.twin = OutputFile(path: file.path + ".gz", content: .previous(RenderCache.Page(digest: page.digest, file: twin, twin: nil)))
-            result.twinEntry = Manifest.Entry(path: file.path + ".gz", sha256: twin.sha256, size: twin.size)
+            result.twin = OutputFile(path: path + ".gz", content: .previous(RenderCache.Page(digest: page.digest, file: twin, twin: nil)))
+            result.twinEntry = Manifest.Entry(path: path + ".gz", sha256: twin.sha256, size: twin.size)
         }
-        if let digest = file.digest {
-            result.page = CacheStore.Record(path: file.path, digest: digest, size: page.file.size, sha256: page.file.sha256,
+        if let digest {
+            result.page = CacheStore.Record(path: path, digest: digest, size: page.file.size, sha256: page.file.sha256,
                                             candidates: false, twin: page.twin.map { ($0.size, $0.sha256) },
                                             identity: page.file.identity.isEmpty ? nil : page.file.identity,
                                             twinIdentity: page.twin.flatMap { $0.identity.isEmpty ? nil : $0.identity })
