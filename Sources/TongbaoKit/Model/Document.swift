@@ -36,7 +36,11 @@ public struct Meeting: Hashable, Sendable {
 }
 
 /// 通知: a notice; with `meeting`, a meeting notice.
-public struct Notice: Hashable, Sendable {
+///
+/// An immutable class with value equality rather than a struct: a site holds
+/// ten thousand notices, and every list, feed and check passes them around;
+/// copying one is then one reference count instead of twenty.
+public final class Notice: Hashable, Sendable {
     public let source: DocumentSource
     /// 成文日期
     public let date: Day
@@ -47,6 +51,32 @@ public struct Notice: Hashable, Sendable {
     public let cc: [String]
     public let attachments: [Attachment]
     public let meeting: Meeting?
+
+    public init(source: DocumentSource, date: Day, documentNumber: DocumentNumber?, to: String?, cc: [String],
+                attachments: [Attachment], meeting: Meeting?) {
+        self.source = source
+        self.date = date
+        self.documentNumber = documentNumber
+        self.to = to
+        self.cc = cc
+        self.attachments = attachments
+        self.meeting = meeting
+    }
+
+    public static func == (lhs: Notice, rhs: Notice) -> Bool {
+        lhs === rhs || (lhs.source == rhs.source && lhs.date == rhs.date && lhs.documentNumber == rhs.documentNumber
+            && lhs.to == rhs.to && lhs.cc == rhs.cc && lhs.attachments == rhs.attachments && lhs.meeting == rhs.meeting)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(source)
+        hasher.combine(date)
+        hasher.combine(documentNumber)
+        hasher.combine(to)
+        hasher.combine(cc)
+        hasher.combine(attachments)
+        hasher.combine(meeting)
+    }
 }
 
 /// 工作简报: a numbered work bulletin (第N期).
