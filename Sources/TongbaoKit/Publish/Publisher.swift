@@ -408,6 +408,9 @@ public enum Publisher {
                               as name: String, previous: String?, present: (inode: UInt64, device: UInt64)?) throws -> Int? {
         var data: Data?
         var live: (path: String, status: stat)?
+        // The staging folder already holds the very file the render cache checked in the
+        // live site when this build started (one inode, one file system): nothing to do.
+        if let recorded, let present, let inode = recorded.inode, present.inode == inode { return nil }
         if let recorded {
             // The render cache checked it is the previous site's file, as published;
             // it is linked only if it is still that file.

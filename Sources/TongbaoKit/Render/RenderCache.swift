@@ -14,6 +14,9 @@ public struct RenderCache: Sendable {
         /// Inode and modification time when the cache was read (`CacheStore.identity`),
         /// checked again when the file is linked.
         public var identity: String = ""
+
+        /// The inode in `identity`.
+        var inode: UInt64? { identity.split(separator: "\t").first.flatMap { UInt64($0) } }
     }
 
     public struct Page: Sendable, Equatable {
