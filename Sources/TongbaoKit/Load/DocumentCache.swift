@@ -131,8 +131,9 @@ final class DocumentCache: @unchecked Sendable {
     func rendered(_ file: String) -> Rendered? {
         lock.lock()
         defer { lock.unlock() }
-        if let entry = current[file] { return entry.rendered }
-        return kept[file] ?? nil
+        // A file is in one of the two; in a rebuild nearly every one is a kept one.
+        if let known = kept[file] { return known }
+        return current[file]?.rendered
     }
 
     func setRendered(_ file: String, _ rendered: Rendered) {
