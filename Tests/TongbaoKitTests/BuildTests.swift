@@ -387,7 +387,10 @@ import Testing
             Manifest.Entry(path: "a\u{2028}b\tc", sha256: "c", size: 1),
         ]
         let day = Day(year: 2021, month: 6, day: 30)!
-        for list in [entries, [], Array(entries.prefix(1))] {
+        let ascii = ["notices/b/index.html", "notices/a-b/index.html", "notices/a.b/index.html", "notices/a/index.html", "A.html",
+                     "notices/a/index.html.gz", "_x", "~y", "404.html"]
+            .map { Manifest.Entry(path: $0, sha256: "e", size: 2) }
+        for list in [entries, [], Array(entries.prefix(1)), ascii, ascii + entries] {
             let direct = Manifest.make(list, asOf: day, inputs: "d")
             guard case .bytes(let bytes) = direct.content else {
                 Issue.record("the manifest is not bytes")

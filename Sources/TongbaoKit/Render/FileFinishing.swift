@@ -31,22 +31,34 @@ enum FileFinishing {
     ///   bytes (the sitemap, the feed, a static file) is not scanned or compressed again.
     static func finish(_ files: [OutputFile], guardian: PrivacyGuard, publishing: Bool,
                        cache: RenderCache = RenderCache()) -> FinishedFiles {
-        let results = Parallel.mapChunks(files.count, size: 32) { range in
+        // Each chunk gathers its own lists; the chunks' lists are joined in order.
+        let chunks = Parallel.mapChunks(files.count, size: 128) { range -> [FinishedFiles] in
             // A compressor holds its tables: one per chunk of files, never shared between threads.
             let compressor = publishing ? libdeflate_alloc_compressor(Gzip.level) : nil
             defer { if let compressor { libdeflate_free_compressor(compressor) } }
-            return files[range].map { finish($0, guardian: guardian, compressor: compressor, publishing: publishing, cache: cache) }
+            var part = FinishedFiles()
+            part.twins.reserveCapacity(range.count)
+            part.entries.reserveCapacity(2 * range.count)
+            part.pages.reserveCapacity(range.count)
+            for file in files[range] {
+                let result = finish(file, guardian: guardian, compressor: compressor, publishing: publishing, cache: cache)
+                if !result.hits.isEmpty { part.hits += result.hits }
+                if let twin = result.twin { part.twins.append(twin) }
+                if let entry = result.entry { part.entries.append(entry) }
+                if let entry = result.twinEntry { part.entries.append(entry) }
+                if let page = result.page { part.pages.append(page) }
+            }
+            return [part]
         }
         var finished = FinishedFiles()
-        finished.twins.reserveCapacity(results.count)
-        finished.entries.reserveCapacity(2 * results.count)
-        finished.pages.reserveCapacity(results.count)
-        for result in results {
-            if !result.hits.isEmpty { finished.hits += result.hits }
-            if let twin = result.twin { finished.twins.append(twin) }
-            if let entry = result.entry { finished.entries.append(entry) }
-            if let entry = result.twinEntry { finished.entries.append(entry) }
-            if let page = result.page { finished.pages.append(page) }
+        finished.twins.reserveCapacity(files.count)
+        finished.entries.reserveCapacity(2 * files.count)
+        finished.pages.reserveCapacity(files.count)
+        for part in chunks {
+            finished.hits += part.hits
+            finished.twins += part.twins
+            finished.entries += part.entries
+            finished.pages += part.pages
         }
         return finished
     }
