@@ -19,9 +19,7 @@ public enum Manifest {
     /// the bytes `JSON.serialized()` gives for it, written directly (a site of
     /// ten thousand pages lists twenty thousand files).
     static func make(_ entries: [Manifest.Entry], asOf: Day, inputs: String) -> OutputFile {
-        // ASCII paths (nearly always) sort by their bytes, which is the order of `<` on them, and much cheaper.
-        let ascii = entries.allSatisfy { $0.path.utf8.allSatisfy { $0 < 0x80 } }
-        let entries = ascii ? entries.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) } : entries.sorted { $0.path < $1.path }
+        let entries = entries.sorted { $0.path < $1.path }
         var output: [UInt8] = []
         output.reserveCapacity(200 + entries.count * 170)
         output += "{\n  \"generator\": \"tongbao\",\n  \"as_of\": ".utf8
