@@ -90,6 +90,11 @@ public enum Builder {
                 report.diagnostics.error(SourceLocation(file: explicit.path, line: 1, column: 1), "模板目录不存在：\(explicit.path)")
             }
         }
+        // Pages rendered by the previous build of this output, checked against its files, read
+        // beside the loading. (`check` uses it too, read only: a page it vouches for was scanned
+        // when it was published.)
+        let previousPages = options.useCache ? Background { [output = options.output] _ in CacheStore.load(output: output) } : nil
+        defer { previousPages?.cancel() }
         // The theme is read and its templates parsed beside the loading (it needs no content).
         let templatesDisplay = options.templates?.path ?? displayPath(templatesDirectory)
         let preparedTheme = Background { _ in
@@ -125,9 +130,8 @@ public enum Builder {
         clock.mark("theme")
         guard let model = loaded.model, !report.diagnostics.hasErrors else { return report }
 
-        // Pages rendered by the previous build of this output, checked against its files.
-        // (`check` uses it too, read only: a page it vouches for was scanned when it was published.)
-        let cache = options.useCache ? CacheStore.load(output: options.output) : RenderCache()
+        // (The render cache, read beside the loading.)
+        let cache = previousPages?.value ?? RenderCache()
         defer { ProcessLifetime.keep((cache, documents as Any)) }
         clock.mark("cache")
         let rendered = SiteRenderer.render(model, asOf: loaded.asOf, theme: theme, contentRoot: content, parallel: options.parallel,
