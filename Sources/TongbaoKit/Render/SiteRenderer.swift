@@ -582,6 +582,8 @@ final class PageQueue: @unchecked Sendable {
     private let lock = NSLock()
     private var done: [Int: OutputFile] = [:]
     private var batch: [PageJob] = []
+    /// Batches not yet taken by a thread.
+    private var waiting: [[PageJob]] = []
 
     init(templates: TemplateSet, cache: RenderCache) {
         self.templates = templates
@@ -596,19 +598,33 @@ final class PageQueue: @unchecked Sendable {
 
     private func flush() {
         guard !batch.isEmpty else { return }
-        let jobs = batch
+        lock.lock()
+        waiting.append(batch)
+        lock.unlock()
         batch = []
-        queue.async(group: group) { [self] in
-            let rendered = jobs.map { (index: $0.index, file: PageQueue.render($0, templates: templates, cache: cache)) }
-            lock.lock()
-            for page in rendered { done[page.index] = page.file }
-            lock.unlock()
-        }
+        queue.async(group: group) { [self] in _ = renderWaitingBatch() }
     }
 
-    /// Waits for every page; file index → rendered file.
+    /// Takes one waiting batch, if any, and renders it; false when none was left.
+    private func renderWaitingBatch() -> Bool {
+        lock.lock()
+        guard let jobs = waiting.popLast() else {
+            lock.unlock()
+            return false
+        }
+        lock.unlock()
+        let rendered = jobs.map { (index: $0.index, file: PageQueue.render($0, templates: templates, cache: cache)) }
+        lock.lock()
+        for page in rendered { done[page.index] = page.file }
+        lock.unlock()
+        return true
+    }
+
+    /// Renders what is still waiting on this thread too, then waits for every
+    /// page; file index → rendered file.
     func finish() -> [Int: OutputFile] {
         flush()
+        while renderWaitingBatch() {}
         group.wait()
         lock.lock()
         defer { lock.unlock() }
