@@ -80,11 +80,6 @@ struct ContentFiles: Sendable {
 
     /// A symbolic link whose target (followed all the way) is outside the content
     /// folder: the one rule for every kind of file the build reads or copies.
-    /// A plain file (not a link) seen by `list`.
-    func isListedPlainFile(_ relativePath: String) -> Bool {
-        plain.type(of: relativePath) == S_IFREG
-    }
-
     /// Whether a folder, links followed, is inside the content folder.
     func isInsideFolder(_ relativePath: String) -> Bool {
         let folder = resolved.path(ofRelative: relativePath, root: root)
@@ -137,6 +132,22 @@ struct ContentFiles: Sendable {
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { return "文件不存在" }
         if isDirectory.boolValue { return "是一个文件夹，不是文件" }
         return isInside(url) ? nil : "指向内容目录之外，不会发布"
+    }
+
+    /// Names in a folder (not recursive, hidden files left out) with whether each is a plain
+    /// file (not a link, not a folder) by its directory entry, sorted by name; empty when it does not exist.
+    func entries(_ relativeDirectory: String) -> [(name: String, plainFile: Bool)] {
+        guard let handle = opendir(fullPath(relativeDirectory)) else { return [] }
+        defer { closedir(handle) }
+        var result: [(name: String, plainFile: Bool)] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+                String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name.hasPrefix(".") { continue }
+            result.append((name, Int32(entry.pointee.d_type) == Int32(DT_REG)))
+        }
+        return result.sorted { $0.name < $1.name }
     }
 
     /// Names in a folder (not recursive, hidden files left out), sorted; empty when it does not exist.

@@ -7,8 +7,8 @@ struct DocumentLoader {
     var diagnostics = Diagnostics()
     /// Notices loaded by earlier builds, reused while their text is unchanged.
     var cache: DocumentCache?
-    /// Files listed as plain files in a folder inside the content folder: read without checking again.
-    var listedInside = Set<String>()
+    /// The file being loaded was listed as a plain file in a folder inside the content folder: read without checking again.
+    var listedInside = false
 
     static let pageFields = ["title", "slug", "draft", "description"]
     static let noticeFields = pageFields + ["date", "doc_no", "to", "cc", "attachments", "meeting"]
@@ -45,18 +45,18 @@ struct DocumentLoader {
 
     /// Loads each file on its own (read, front matter, fields), on all cores;
     /// documents and diagnostics come out in file order, as one by one.
-    private mutating func loadAll<Document: Sendable>(_ paths: [String],
+    private mutating func loadAll<Document: Sendable>(_ paths: [(path: String, listedInside: Bool)],
                                                       _ load: @Sendable (inout DocumentLoader, String) -> Document?) -> [Document] {
         let fresh = {
             var loader = DocumentLoader(files: files, settings: settings)
             loader.cache = cache
-            loader.listedInside = listedInside
             return loader
         }()
         let loaded = Parallel.mapChunks(paths.count, size: 16) { range in
-            paths[range].map { path in
+            paths[range].map { entry in
                 var loader = fresh
-                let document = load(&loader, path)
+                loader.listedInside = entry.listedInside
+                let document = load(&loader, entry.path)
                 return (document, loader.diagnostics)
             }
         }
@@ -68,19 +68,19 @@ struct DocumentLoader {
         return documents
     }
 
-    private mutating func markdownFiles(_ folder: String) -> [String] {
-        var result: [String] = []
-        let names = files.list(folder)
+    /// The Markdown files of a folder, with whether each was listed as a plain file inside the content folder.
+    private mutating func markdownFiles(_ folder: String) -> [(path: String, listedInside: Bool)] {
+        var result: [(path: String, listedInside: Bool)] = []
         let folderInside = files.isInsideFolder(folder)
-        for name in names {
+        for (name, plainFile) in files.entries(folder) {
             let path = "\(folder)/\(name)"
-            if folderInside && files.isListedPlainFile(path) { listedInside.insert(path) }
-            if files.isLinkOutside(path) {
+            // A plain file is no link; anything else is looked at.
+            if !plainFile && files.isLinkOutside(path) {
                 diagnostics.warning(SourceLocation(file: files.display(path), line: 1, column: 1), "符号链接指向内容目录之外，已跳过")
                 continue
             }
             if name.hasSuffix(".md") || name.hasSuffix(".markdown") {
-                result.append("\(folder)/\(name)")
+                result.append((path, folderInside && plainFile))
             } else {
                 diagnostics.warning(SourceLocation(file: files.display("\(folder)/\(name)"), line: 1, column: 1),
                                     "\(folder)/ 中只读取 .md 文件，“\(name)”已忽略")
@@ -94,7 +94,7 @@ struct DocumentLoader {
     /// A notice from the document cache when its text is the one cached, else loaded and cached.
     fileprivate mutating func loadNoticeCached(_ path: String) -> Notice? {
         guard let cache else { return loadNotice(path) }
-        guard let file = files.read(path, diagnostics: &diagnostics, listedInside: listedInside.contains(path)) else { return nil }
+        guard let file = files.read(path, diagnostics: &diagnostics, listedInside: listedInside) else { return nil }
         let sha256 = file.sha256
         if let entry = cache.reuse(file.displayPath, sha256: sha256), case .success(let frontMatter) = FrontMatter.split(file.text) {
             diagnostics.append(contentsOf: entry.diagnostics)
@@ -223,7 +223,7 @@ struct DocumentLoader {
     /// - Parameter file: the file when already read.
     private mutating func open(_ path: String, label: String, allowEmpty: Bool = false,
                                file: TextFile? = nil) -> (reader: RecordReader, frontMatter: FrontMatter)? {
-        guard let file = file ?? files.read(path, diagnostics: &diagnostics) else { return nil }
+        guard let file = file ?? files.read(path, diagnostics: &diagnostics, listedInside: listedInside) else { return nil }
         let start = SourceLocation(file: file.displayPath, line: 1, column: 1)
         let frontMatter: FrontMatter
         switch FrontMatter.split(file.text) {
