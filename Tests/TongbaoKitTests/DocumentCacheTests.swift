@@ -100,11 +100,7 @@ import Testing
         let site = try DocumentCacheTests.site(count: 5)
         defer { site.remove() }
         var result = try IncrementalTests.rebuild(site) { site in
-            let templates = site.root.appendingPathComponent("templates")
-            try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
-            let notice = try String(contentsOf: Paths.repository.appendingPathComponent("templates/notice.mustache"), encoding: .utf8)
-            try Data(notice.replacingOccurrences(of: "<footer class=\"doc-sign\">", with: "<footer class=\"doc-sign doc-sign-new\">").utf8)
-                .write(to: templates.appendingPathComponent("notice.mustache"))
+            try site.overrideTemplate("notice", replacing: "<footer class=\"doc-sign\">", with: "<footer class=\"doc-sign doc-sign-new\">")
         }
         #expect(result.rewritten.filter { $0.hasPrefix("notices/n") && $0.hasSuffix("index.html") }.count == 5)
         #expect(site.build().noticesReused == 6)

@@ -92,11 +92,7 @@ import Testing
         let site = try IncrementalTests.mini()
         defer { site.remove() }
         let result = try IncrementalTests.rebuild(site) { site in
-            let templates = site.root.appendingPathComponent("templates")
-            try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
-            let bulletin = try String(contentsOf: Paths.repository.appendingPathComponent("templates/bulletin.mustache"), encoding: .utf8)
-            try Data(bulletin.replacingOccurrences(of: "</article>", with: "<p class=\"x\">附注</p></article>").utf8)
-                .write(to: templates.appendingPathComponent("bulletin.mustache"))
+            try site.overrideTemplate("bulletin", replacing: "</article>", with: "<p class=\"x\">附注</p></article>")
         }
         #expect(result.rewritten.contains { $0.hasPrefix("bulletins/") && $0.hasSuffix(".html") })
         #expect(!result.rewritten.contains("notices/tuijin/index.html"))
@@ -170,7 +166,6 @@ import Testing
             let url = site.content.appendingPathComponent(path)
             try Data(change(try String(contentsOf: url, encoding: .utf8)).utf8).write(to: url)
         }
-        let templates = site.root.appendingPathComponent("templates")
         let steps: [(String, () throws -> Void)] = [
             ("a notice's body", { try edit("notices/2025-03-06-quanxian-huiyi.md") { $0 + "\n会后请各单位报送落实情况。\n" } }),
             ("a notice's title", { try edit("notices/2025-02-12-gongzuo-yaodian.md") { $0.replacingOccurrences(of: "title: ", with: "title: 修订：") } }),
@@ -178,9 +173,7 @@ import Testing
             ("a free page removed", { try FileManager.default.removeItem(at: site.content.appendingPathComponent("pages/contact.md")) }),
             ("the site's title", { try edit("site.yml") { $0.replacingOccurrences(of: "title: 清川县", with: "title: 清川县（试）") } }),
             ("a partial overridden", {
-                try FileManager.default.createDirectory(at: templates.appendingPathComponent("partials"), withIntermediateDirectories: true)
-                let pager = try String(contentsOf: Paths.repository.appendingPathComponent("templates/partials/pagination.mustache"), encoding: .utf8)
-                try Data((pager + "<!-- 分页 -->\n").utf8).write(to: templates.appendingPathComponent("partials/pagination.mustache"))
+                try site.overrideTemplate("partials/pagination", replacing: "</nav>", with: "</nav>\n<!-- 分页 -->")
             }),
         ]
         #expect(site.build().succeeded)

@@ -71,10 +71,7 @@ import Testing
                 try site.write("static/downloads/guide.txt/readme.txt", "说明已移到此处\n")
             }),
             ("a template changed", {
-                try manager.createDirectory(at: templates, withIntermediateDirectories: true)
-                let bulletin = try String(contentsOf: Paths.repository.appendingPathComponent("templates/bulletin.mustache"), encoding: .utf8)
-                try Data(bulletin.replacingOccurrences(of: "</article>", with: "<p class=\"x\">附注</p></article>").utf8)
-                    .write(to: templates.appendingPathComponent("bulletin.mustache"))
+                try site.overrideTemplate("bulletin", replacing: "</article>", with: "<p class=\"x\">附注</p></article>")
             }),
             // The staging folder now holds the folder where the file comes back.
             ("the folder replaced by the file again", {

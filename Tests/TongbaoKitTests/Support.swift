@@ -184,3 +184,14 @@ struct ToolRun {
         return ToolRun(status: process.terminationStatus, data: data, errors: errors)
     }
 }
+
+extension TemporarySite {
+    /// Puts a copy of the default theme's `name` template into the site's own
+    /// templates folder (beside its content), with `old` replaced by `new`.
+    func overrideTemplate(_ name: String, replacing old: String, with new: String) throws {
+        let file = root.appendingPathComponent("templates/\(name).mustache")
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let text = try String(contentsOf: Paths.repository.appendingPathComponent("templates/\(name).mustache"), encoding: .utf8)
+        try Data(text.replacingOccurrences(of: old, with: new).utf8).write(to: file)
+    }
+}
