@@ -77,9 +77,7 @@ import Testing
         let site = try IncrementalTests.mini()
         defer { site.remove() }
         let result = try IncrementalTests.rebuild(site) { site in
-            let path = site.content.appendingPathComponent("notices/2021-06-15-tuijin.md")
-            let text = try String(contentsOf: path, encoding: .utf8)
-            try Data((text + "\n补充一段新的正文。\n").utf8).write(to: path)
+            try site.edit("notices/2021-06-15-tuijin.md") { $0 + "\n补充一段新的正文。\n" }
         }
         #expect(result.rewritten.contains("notices/tuijin/index.html"))
         #expect(result.rewritten.contains("manifest.json"))
@@ -102,9 +100,7 @@ import Testing
         let site = try IncrementalTests.mini()
         defer { site.remove() }
         let result = try IncrementalTests.rebuild(site) { site in
-            let path = site.content.appendingPathComponent("site.yml")
-            let text = try String(contentsOf: path, encoding: .utf8)
-            try Data(text.replacingOccurrences(of: "title: ", with: "title: 新").utf8).write(to: path)
+            try site.edit("site.yml") { $0.replacingOccurrences(of: "title: ", with: "title: 新") }
         }
         #expect(result.rewritten.contains("index.html"))
         #expect(result.rewritten.contains("notices/tuijin/index.html"))
@@ -139,8 +135,7 @@ import Testing
         #expect(first.succeeded && first.pages > 10 && first.pagesReused == 0)
         let again = site.build()
         #expect(again.pagesReused == again.pages, "an unchanged site renders nothing again")
-        let path = site.content.appendingPathComponent("notices/2021-06-15-tuijin.md")
-        try Data((try String(contentsOf: path, encoding: .utf8) + "\n补充。\n").utf8).write(to: path)
+        try site.edit("notices/2021-06-15-tuijin.md") { $0 + "\n补充。\n" }
         let edited = site.build()
         // The notice's own page only: list pages show titles and dates, not bodies.
         #expect(edited.pages - edited.pagesReused == 1, "\(edited.pages - edited.pagesReused) pages rendered again")
@@ -162,16 +157,12 @@ import Testing
     @Test func aSequenceOfEditsToTheSampleSiteMatchesCleanBuilds() throws {
         let site = try TemporarySite(copying: Paths.repository.appendingPathComponent("content"))
         defer { site.remove() }
-        func edit(_ path: String, _ change: (String) -> String) throws {
-            let url = site.content.appendingPathComponent(path)
-            try Data(change(try String(contentsOf: url, encoding: .utf8)).utf8).write(to: url)
-        }
         let steps: [(String, () throws -> Void)] = [
-            ("a notice's body", { try edit("notices/2025-03-06-quanxian-huiyi.md") { $0 + "\n会后请各单位报送落实情况。\n" } }),
-            ("a notice's title", { try edit("notices/2025-02-12-gongzuo-yaodian.md") { $0.replacingOccurrences(of: "title: ", with: "title: 修订：") } }),
-            ("a hazard rectified", { try edit("data/hazards.yml") { $0.replacingOccurrences(of: "rectified: 2025-01-12", with: "rectified: 2025-02-20") } }),
+            ("a notice's body", { try site.edit("notices/2025-03-06-quanxian-huiyi.md") { $0 + "\n会后请各单位报送落实情况。\n" } }),
+            ("a notice's title", { try site.edit("notices/2025-02-12-gongzuo-yaodian.md") { $0.replacingOccurrences(of: "title: ", with: "title: 修订：") } }),
+            ("a hazard rectified", { try site.edit("data/hazards.yml") { $0.replacingOccurrences(of: "rectified: 2025-01-12", with: "rectified: 2025-02-20") } }),
             ("a free page removed", { try FileManager.default.removeItem(at: site.content.appendingPathComponent("pages/contact.md")) }),
-            ("the site's title", { try edit("site.yml") { $0.replacingOccurrences(of: "title: 清川县", with: "title: 清川县（试）") } }),
+            ("the site's title", { try site.edit("site.yml") { $0.replacingOccurrences(of: "title: 清川县", with: "title: 清川县（试）") } }),
             ("a partial overridden", {
                 try site.overrideTemplate("partials/pagination", replacing: "</nav>", with: "</nav>\n<!-- 分页 -->")
             }),

@@ -29,7 +29,7 @@ import Testing
 
         let output = first.root.appendingPathComponent("served")
         #expect(Builder.run(first.options(output: output, asOf: asOf)).succeeded)
-        var random = SplitMix(seed: 20261129)
+        var random = SplitMix64(seed: 20261129)
         for round in 0..<12 {
             let version = round % 2 == 0 ? 1 : 0
             let site = version == 0 ? first : second
@@ -57,15 +57,3 @@ import Testing
     }
 }
 
-/// A small deterministic random generator (SplitMix64) for tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

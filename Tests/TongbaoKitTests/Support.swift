@@ -186,6 +186,12 @@ struct ToolRun {
 }
 
 extension TemporarySite {
+    /// Rewrites a content file (path below `content/`) through `change`.
+    func edit(_ path: String, _ change: (String) throws -> String) throws {
+        let url = content.appendingPathComponent(path)
+        try Data(try change(try String(contentsOf: url, encoding: .utf8)).utf8).write(to: url)
+    }
+
     /// Puts a copy of the default theme's `name` template into the site's own
     /// templates folder (beside its content), with `old` replaced by `new`.
     func overrideTemplate(_ name: String, replacing old: String, with new: String) throws {
