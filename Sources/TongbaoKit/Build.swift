@@ -106,14 +106,11 @@ public enum Builder {
         // On every way out the work is over before this returns (it hashes with OpenSSL).
         defer { preparedTheme.cancel() }
         // Notices an earlier build of this output loaded and rendered (`check` reads it too, and never writes it).
-        let documents = options.useCache ? CacheStore.loadDocuments(
-            output: options.output,
-            context: DocumentCache.context(tool: CacheStore.toolIdentity(),
-                                           settings: (try? ContentFiles.contents(content.path + "/site.yml")) ?? Data(),
-                                           displayRoot: options.contentDisplay)) : nil
+        let documentFile = options.useCache ? CacheStore.loadDocuments(output: options.output) : nil
         clock.mark("documents")
         let loaded = SiteLoader.load(content: content, displayRoot: options.contentDisplay, asOf: options.asOf, today: options.today,
-                                     documents: documents)
+                                     documents: documentFile)
+        let documents = loaded.documents
         // The model and everything made from it are freed at exit, not at the end of this function (see `ProcessLifetime`).
         defer { ProcessLifetime.keep(loaded) }
         report.diagnostics.append(contentsOf: loaded.diagnostics)

@@ -45,6 +45,23 @@ import Testing
         return (rewritten, changed)
     }
 
+    /// `text` with one hex digit of the first 64-digit hash after its first `line` lines changed.
+    static func alteringFirstHash(afterLine line: Int, of text: String) -> Data {
+        var bytes = Array(text.utf8)
+        var start = 0
+        for _ in 0..<line { start = (bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count - 1) + 1 }
+        let isHex: (UInt8) -> Bool = { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+        var run = 0
+        for index in start..<bytes.count {
+            run = isHex(bytes[index]) ? run + 1 : 0
+            if run == 64 {
+                bytes[index] = bytes[index] == UInt8(ascii: "0") ? UInt8(ascii: "1") : UInt8(ascii: "0")
+                break
+            }
+        }
+        return Data(bytes)
+    }
+
     static func mini() throws -> TemporarySite {
         try TemporarySite(copying: Paths.fixtures.appendingPathComponent("mini/content"))
     }
@@ -200,7 +217,8 @@ import Testing
     }
 
     /// A damaged cache costs time, never correctness: junk, a truncated file, lines
-    /// with wrong fields, or a cache that names other files are all ignored.
+    /// with wrong fields, a cache that names other files, or one whose recorded
+    /// SHA-256 was changed in place (same length, the layout intact) are all ignored.
     @Test func aDamagedCacheIsIgnored() throws {
         let site = try IncrementalTests.mini()
         defer { site.remove() }
@@ -215,13 +233,33 @@ import Testing
             Data((header + "\nindex.html\tx\t-1\tnot-a-hash\t0\t1\t2\n404.html\t\t\t\n").utf8),
             Data(good.replacingOccurrences(of: "\tindex.html\t", with: "\t../../index.html\t")
                 .replacingOccurrences(of: "index.html\t", with: "404.html\t").utf8),
+            IncrementalTests.alteringFirstHash(afterLine: 1, of: good),
         ]
         for junk in damaged {
             try junk.write(to: index)
             let report = site.build()
             #expect(report.succeeded, "\(report.lines)")
+            #expect(report.pagesReused == 0)
             #expect(TemporarySite.tree(site.output) == clean)
         }
+    }
+
+    /// A published file dated after 2262 (its time in nanoseconds does not fit in
+    /// 64 bits) is simply not trusted by the cache; the build neither traps nor differs.
+    @Test func aFileDatedFarAheadIsRenderedAgain() throws {
+        let site = try IncrementalTests.mini()
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        let clean = TemporarySite.tree(site.output)
+        var times = [timespec(tv_sec: 10_413_792_000, tv_nsec: 0), timespec(tv_sec: 10_413_792_000, tv_nsec: 0)] // 2300-01-01
+        #expect(utimensat(AT_FDCWD, site.output.appendingPathComponent("index.html").path, &times, 0) == 0)
+        for _ in 0..<2 {
+            let report = site.build()
+            #expect(report.succeeded)
+            #expect(report.pagesReused == report.pages - 1)
+            #expect(TemporarySite.tree(site.output) == clean)
+        }
+        #expect(site.check().succeeded)
     }
 
     /// `check` reads the render cache too (it writes nothing): after a build it

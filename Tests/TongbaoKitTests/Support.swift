@@ -198,6 +198,7 @@ extension TemporarySite {
         let file = root.appendingPathComponent("templates/\(name).mustache")
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         let text = try String(contentsOf: Paths.repository.appendingPathComponent("templates/\(name).mustache"), encoding: .utf8)
+        try #require(text.contains(old), "templates/\(name).mustache has no “\(old)”")
         try Data(text.replacingOccurrences(of: old, with: new).utf8).write(to: file)
     }
 }

@@ -43,7 +43,15 @@ final class DocumentCache: @unchecked Sendable {
         var rendered: Rendered?
     }
 
-    static let format = "tongbao-document-cache 3"
+    static let format = "tongbao-document-cache 4"
+
+    /// A cache file as read from disk, before the build's context is known
+    /// (the context includes the settings file, which the loader reads first).
+    struct File: Sendable {
+        let bytes: [UInt8]
+        /// `CacheStore.toolIdentity()` of this run.
+        let tool: String
+    }
 
     /// Where a previous entry's record lies in the previous cache file.
     private struct Slot {
@@ -71,12 +79,14 @@ final class DocumentCache: @unchecked Sendable {
     }
 
     /// A cache with the entries of a previous cache file when it was written in
-    /// `context`; none when the context differs or its layout cannot be read.
+    /// `context`; none when the context differs, its checksum does not match
+    /// (a damaged file) or its layout cannot be read.
     init(context: String, bytes: [UInt8]) {
         self.context = context
         var reader = ByteReader(bytes)
         var slots: [String: Slot] = [:]
-        if reader.string() == DocumentCache.format, reader.string() == context, let count = reader.count() {
+        if reader.string() == DocumentCache.format, reader.string() == context, let checksum = reader.string(),
+           SHA256.hex(bytes[reader.position...]) == checksum, let count = reader.count() {
             slots.reserveCapacity(count)
             for _ in 0..<count {
                 guard let file = reader.string(), let sha256 = reader.string(), let length = reader.count() else {
@@ -92,24 +102,25 @@ final class DocumentCache: @unchecked Sendable {
         previous = slots
     }
 
-    /// The context of a build: the executable, the settings file's bytes and the content folder's display name.
-    static func context(tool: String, settings: Data, displayRoot: String) -> String {
-        var hash = SHA256()
-        hash.update(Array("\(format)\n\(tool)\n\(displayRoot)\n\(settings.count)\n".utf8))
-        hash.update(settings)
-        return hash.finalizeHex()
+    /// The context of a build: the executable, the SHA-256 of the settings file
+    /// as the loader read it, and the content folder's display name.
+    static func context(tool: String, settingsSHA256: String, displayRoot: String) -> String {
+        SHA256.hex(Array("\(format)\n\(tool)\n\(displayRoot)\n\(settingsSHA256)\n".utf8))
     }
 
     /// The previous entry for the file at `file` (its display path) when its
-    /// bytes are unchanged (and the entry can be read); it is kept for the next build.
-    func reuse(_ file: String, sha256: String) -> Entry? {
-        guard let slot = previous[file], slot.sha256 == sha256,
-              let entry = DocumentCache.readRecord(previousBytes, slot.record, file: file, sha256: sha256) else { return nil }
+    /// bytes are unchanged and the entry can be read; `keep` it once it is used.
+    func previousEntry(_ file: String, sha256: String) -> Entry? {
+        guard let slot = previous[file], slot.sha256 == sha256 else { return nil }
+        return DocumentCache.readRecord(previousBytes, slot.record, file: file, sha256: sha256)
+    }
+
+    /// Keeps a previous entry this build used, for the next build.
+    func keep(_ file: String, _ entry: Entry) {
         lock.lock()
         kept[file] = .some(entry.rendered)
         reusedCount += 1
         lock.unlock()
-        return entry
     }
 
     /// How many notices this build took from the cache instead of parsing them.
@@ -168,8 +179,6 @@ final class DocumentCache: @unchecked Sendable {
         lock.unlock()
         let files = (Array(fresh.keys) + reused).sorted()
         var writer = ByteWriter(capacity: previousBytes.count + 512 * fresh.count + 128)
-        writer.string(DocumentCache.format)
-        writer.string(context)
         writer.int(files.count)
         for file in files {
             writer.string(file)
@@ -185,7 +194,13 @@ final class DocumentCache: @unchecked Sendable {
                 writer.raw(previousBytes[slot.record])
             }
         }
-        return writer.bytes
+        // The header: the format, the context and a checksum of the rest.
+        var file = ByteWriter(capacity: writer.bytes.count + 256)
+        file.string(DocumentCache.format)
+        file.string(context)
+        file.string(SHA256.hex(writer.bytes))
+        file.raw(writer.bytes[...])
+        return file.bytes
     }
 
     /// Every entry in `bytes` (for tests); none when the context differs or anything cannot be read.
@@ -251,8 +266,11 @@ final class DocumentCache: @unchecked Sendable {
         writer.int(location.column)
     }
 
+    /// Lines and columns a file can have; a value outside them marks a damaged cache.
+    static let positions = 1...100_000_000
+
     private static func readLocation(_ reader: inout ByteReader, file: String) -> SourceLocation? {
-        guard let line = reader.int(), let column = reader.int() else { return nil }
+        guard let line = reader.int(), let column = reader.int(), positions.contains(line), positions.contains(column) else { return nil }
         return SourceLocation(file: file, line: line, column: column)
     }
 
@@ -281,10 +299,11 @@ final class DocumentCache: @unchecked Sendable {
         writer.int(day.day)
     }
 
+    /// Every value read is checked as the loader checks it: a cache altered by hand
+    /// is not trusted to hold only what the loader could have made.
     private static func readDay(_ reader: inout ByteReader) -> Day? {
-        guard let year = reader.int(), let month = reader.int(), let day = reader.int(),
-              (1...12).contains(month), day >= 1, day <= Day.daysIn(month: month, year: year) else { return nil }
-        return Day(unchecked: year, month, day)
+        guard let year = reader.int(), let month = reader.int(), let day = reader.int() else { return nil }
+        return Day(year: year, month: month, day: day)
     }
 
     private static func write(_ notice: Notice, file: String, into writer: inout ByteWriter) {
@@ -321,7 +340,8 @@ final class DocumentCache: @unchecked Sendable {
 
     private static func readNotice(_ reader: inout ByteReader, file: String) -> Notice? {
         guard let slug = reader.string(), let title = reader.string(), let draft = reader.bool(),
-              let description = reader.optionalString(), let bodyLine = reader.int(), let fieldCount = reader.count() else { return nil }
+              let description = reader.optionalString(), let bodyLine = reader.int(), positions.contains(bodyLine),
+              let fieldCount = reader.count() else { return nil }
         var fieldLocations: [String: SourceLocation] = [:]
         for _ in 0..<fieldCount {
             guard let key = reader.string(), let location = readLocation(&reader, file: file) else { return nil }
@@ -330,14 +350,15 @@ final class DocumentCache: @unchecked Sendable {
         guard let date = readDay(&reader), let hasNumber = reader.bool() else { return nil }
         var documentNumber: DocumentNumber?
         if hasNumber {
-            guard let prefix = reader.string(), let year = reader.int(), let number = reader.int() else { return nil }
+            guard let prefix = reader.string(), let year = reader.int(), let number = reader.int(),
+                  (1...9999).contains(year), (1...99999).contains(number) else { return nil }
             documentNumber = DocumentNumber(prefix: prefix, year: year, number: number)
         }
         guard let to = reader.optionalString(), let cc = reader.strings(), let hasMeeting = reader.bool() else { return nil }
         var meeting: Meeting?
         if hasMeeting {
-            guard let day = readDay(&reader), let hour = reader.int(), let minute = reader.int(), let place = reader.string(),
-                  let attendees = reader.optionalString() else { return nil }
+            guard let day = readDay(&reader), let hour = reader.int(), let minute = reader.int(), (0...23).contains(hour),
+                  (0...59).contains(minute), let place = reader.string(), let attendees = reader.optionalString() else { return nil }
             meeting = Meeting(start: DayTime(day: day, hour: hour, minute: minute), place: place, attendees: attendees)
         }
         let source = DocumentSource(file: file, slug: slug, title: title, draft: draft, description: description, body: "",

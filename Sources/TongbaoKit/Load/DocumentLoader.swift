@@ -96,7 +96,8 @@ struct DocumentLoader {
         guard let cache else { return loadNotice(path) }
         guard let file = files.read(path, diagnostics: &diagnostics, listedInside: listedInside) else { return nil }
         let sha256 = file.sha256
-        if let entry = cache.reuse(file.displayPath, sha256: sha256), case .success(let frontMatter) = FrontMatter.split(file.text) {
+        if let entry = cache.previousEntry(file.displayPath, sha256: sha256), case .success(let frontMatter) = FrontMatter.split(file.text) {
+            cache.keep(file.displayPath, entry)
             diagnostics.append(contentsOf: entry.diagnostics)
             return entry.notice.replacingBody(frontMatter.body)
         }

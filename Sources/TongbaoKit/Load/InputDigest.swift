@@ -7,10 +7,6 @@ import Foundation
 /// `content/<path> <size> <sha256>` or `theme/<path> <size> <sha256>`; the
 /// files are hashed on all cores.
 enum InputDigest {
-    static func compute(content: URL, displayRoot: String, theme: Theme) -> String {
-        combine(contentLines(ContentFiles(root: content, displayRoot: displayRoot)), theme: theme)
-    }
-
     /// The lines of the content folder's files; a file the loader has read
     /// (`ContentFiles.digests`) is not read again. Stops early, with an
     /// incomplete result, once `cancelled` says so.

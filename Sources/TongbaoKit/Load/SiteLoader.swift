@@ -11,6 +11,8 @@ public enum SiteLoader {
         public let asOf: Day
         /// The content folder as read (what was read, and the digests of those files).
         let files: ContentFiles?
+        /// The document cache in this build's context (nil without a cache file or settings).
+        let documents: DocumentCache?
     }
 
     /// - Parameters:
@@ -18,8 +20,9 @@ public enum SiteLoader {
     ///   - displayRoot: how that folder is named in diagnostics.
     ///   - asOf: the `--as-of` override.
     ///   - today: the fallback as-of date.
-    ///   - documents: notices loaded by earlier builds (`DocumentCache`), reused while unchanged.
-    static func load(content: URL, displayRoot: String, asOf override: Day?, today: Day, documents: DocumentCache?) -> Result {
+    ///   - documents: the document cache file of earlier builds; its entries are used when
+    ///     they were made in this build's context (the tool, `site.yml` as read here, `displayRoot`).
+    static func load(content: URL, displayRoot: String, asOf override: Day?, today: Day, documents: DocumentCache.File?) -> Result {
         var diagnostics = Diagnostics()
         let files = ContentFiles(root: content, displayRoot: displayRoot)
         guard files.isDirectory("") else {
@@ -27,10 +30,10 @@ public enum SiteLoader {
             diagnostics.error(SourceLocation(file: displayRoot, line: 1, column: 1),
                               exists ? "\(content.path) 是文件，不是内容目录：--content 应指向含有 site.yml 的目录"
                                      : "内容目录不存在：\(content.path)（请在含有 content/ 的站点文件夹中运行，或用 --content 指定内容目录）")
-            return Result(model: nil, diagnostics: diagnostics, asOf: override ?? today, files: nil)
+            return Result(model: nil, diagnostics: diagnostics, asOf: override ?? today, files: nil, documents: nil)
         }
         guard let settings = SettingsLoader.load(files, diagnostics: &diagnostics) else {
-            return Result(model: nil, diagnostics: diagnostics, asOf: override ?? today, files: files)
+            return Result(model: nil, diagnostics: diagnostics, asOf: override ?? today, files: files, documents: nil)
         }
         warnAboutUnknownEntries(files, diagnostics: &diagnostics)
         for folder in knownEntries where folder != "site.yml" {
@@ -43,15 +46,21 @@ public enum SiteLoader {
         ledgers.load(into: &model)
         diagnostics.append(contentsOf: ledgers.diagnostics)
 
+        // The settings file's bytes as parsed above are part of the cache's context.
+        let cache = documents.map { file in
+            DocumentCache(context: DocumentCache.context(tool: file.tool, settingsSHA256: files.digests.digest(of: "site.yml")?.sha256 ?? "",
+                                                         displayRoot: displayRoot),
+                          bytes: file.bytes)
+        }
         var loader = DocumentLoader(files: files, settings: settings)
-        loader.cache = documents
+        loader.cache = cache
         loader.load(into: &model)
         diagnostics.append(contentsOf: loader.diagnostics)
 
         if files.isDirectory("static") {
             model.staticFiles = files.listRecursively("static", diagnostics: &diagnostics)
         }
-        return Result(model: diagnostics.hasErrors ? nil : model, diagnostics: diagnostics, asOf: asOf, files: files)
+        return Result(model: diagnostics.hasErrors ? nil : model, diagnostics: diagnostics, asOf: asOf, files: files, documents: cache)
     }
 
     public static func load(content: URL, displayRoot: String, asOf override: Day?, today: Day) -> Result {

@@ -8,7 +8,7 @@ import Foundation
 /// (someone edited the deployed site) is rendered again. The tool's own
 /// executable is part of the key, so a new tongbao renders everything afresh.
 public enum CacheStore {
-    static let format = "tongbao-render-cache 1"
+    static let format = "tongbao-render-cache 2"
     static let fileName = "pages.tsv"
 
     /// A page as the build finished it, before it is saved with its file's identity.
@@ -45,7 +45,12 @@ public enum CacheStore {
             if end > start { lines.append(start..<end) }
             start = end + 1
         }
-        guard let header = lines.first, bytes[header].elementsEqual("\(format)\t\(toolIdentity())".utf8) else { return RenderCache() }
+        // The header names the format and the tool, and carries a checksum of the lines after it:
+        // a file damaged without changing its layout is not trusted.
+        let expected = Array("\(format)\t\(toolIdentity())\t".utf8)
+        guard let header = lines.first, header.count == expected.count + 64, bytes[header].starts(with: expected),
+              bytes[(header.lowerBound + expected.count)..<header.upperBound].elementsEqual(
+                  SHA256.hex(bytes[min(bytes.count, header.upperBound + 1)...]).utf8) else { return RenderCache() }
         // Each entry is checked against its file (two system calls): on all cores.
         let root = output.path, entries = lines.dropFirst()
         // Files are looked up from the output folder, not from `/` (half the path components).
@@ -108,7 +113,7 @@ public enum CacheStore {
         var status = stat()
         return fstatat(folder, path, &status, AT_SYMLINK_NOFOLLOW) == 0 && status.st_mode & S_IFMT == S_IFREG && Int(status.st_size) == size
             && UInt64(inode) == UInt64(status.st_ino)
-            && modified == Int(status.st_mtim.tv_sec) * 1_000_000_000 + Int(status.st_mtim.tv_nsec)
+            && modified == modifiedNanoseconds(status)
     }
 
     /// Writes the cache for the pages just published into `output`; a failure only costs the next build time.
@@ -149,20 +154,19 @@ public enum CacheStore {
             }
             return [text]
         }
-        var bytes = Array("\(format)\t\(toolIdentity())\n".utf8)
-        bytes.reserveCapacity(bytes.count + chunks.reduce(0) { $0 + $1.count })
-        for chunk in chunks { bytes += chunk }
-        write(Data(bytes), named: fileName, output: output)
+        var body: [UInt8] = []
+        body.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
+        for chunk in chunks { body += chunk }
+        write(Data(Array("\(format)\t\(toolIdentity())\t\(SHA256.hex(body))\n".utf8) + body), named: fileName, output: output)
     }
 
     static let documentsFileName = "documents.bin"
 
-    /// The document cache for a build in `context`: the entries saved by the
-    /// previous build of `output` when it ran in the same context, else none.
-    static func loadDocuments(output: URL, context: String) -> DocumentCache {
+    /// The document cache file the previous build of `output` saved (empty when there is none);
+    /// the loader uses its entries when they were made in the same context.
+    static func loadDocuments(output: URL) -> DocumentCache.File {
         let path = folder(for: output).appendingPathComponent(documentsFileName).path
-        guard let data = try? ContentFiles.contents(path) else { return DocumentCache(context: context) }
-        return DocumentCache(context: context, bytes: Array(data))
+        return DocumentCache.File(bytes: (try? ContentFiles.contents(path)).map { Array($0) } ?? [], tool: toolIdentity())
     }
 
     /// Writes this build's document cache for the next build of `output`.
@@ -187,13 +191,21 @@ public enum CacheStore {
     /// Inode and modification time (ns) of a regular file, tab-separated, and its size; nil otherwise.
     static func identity(of path: String) -> (identity: String, size: Int)? {
         var status = stat()
-        guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
+        guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG, modifiedNanoseconds(status) != nil else { return nil }
         return (identity(status), Int(status.st_size))
     }
 
-    /// The identity recorded for a file with this status: inode and modification time (ns), tab-separated.
+    /// The identity recorded for a file with this status: inode and modification time (ns),
+    /// tab-separated; a time out of range (after 2262) gives one that matches no record.
     static func identity(_ status: stat) -> String {
-        "\(status.st_ino)\t\(Int(status.st_mtim.tv_sec) * 1_000_000_000 + Int(status.st_mtim.tv_nsec))"
+        "\(status.st_ino)\t\(modifiedNanoseconds(status).map(String.init) ?? "?")"
+    }
+
+    /// The modification time in nanoseconds since 1970; nil when it does not fit.
+    static func modifiedNanoseconds(_ status: stat) -> Int? {
+        let (seconds, overflow) = Int(status.st_mtim.tv_sec).multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, overflow2) = seconds.addingReportingOverflow(Int(status.st_mtim.tv_nsec))
+        return overflow || overflow2 ? nil : total
     }
 
     /// The running executable and every library it has loaded (cmark-gfm, libyaml,

@@ -78,8 +78,7 @@ enum FileFinishing {
         }
         let sha256 = publishing ? SHA256.hex(data) : ""
         // The same bytes as the previous build's file (and twin), which held no number the guard looks for.
-        if publishing, file.digest == nil, let previous = cache.page(at: file.path, digest: bytesDigest(sha256)),
-           previous.file.sha256 == sha256 {
+        if publishing, file.digest == nil, let previous = cache.page(at: file.path, digest: bytesDigest(sha256)) {
             return reuse(previous, of: file.path, digest: bytesDigest(sha256), publishing: true)
         }
         var candidates = false

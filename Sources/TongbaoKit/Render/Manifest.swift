@@ -45,15 +45,4 @@ public enum Manifest {
         output += "\n}\n".utf8
         return OutputFile(path: path, content: .bytes(Data(output)))
     }
-
-    /// The same manifest through the general JSON writer (the reference `make` is tested against).
-    static func makeAsJSON(_ entries: [Manifest.Entry], asOf: Day, inputs: String) -> String {
-        let entries = entries.sorted { $0.path < $1.path }
-        return JSON.object([
-            ("generator", .string("tongbao")),
-            ("as_of", .string(asOf.iso)),
-            ("inputs_sha256", .string(inputs)),
-            ("files", .array(entries.map { .object([("path", .string($0.path)), ("sha256", .string($0.sha256)), ("size", .int($0.size))]) })),
-        ]).serialized()
-    }
 }

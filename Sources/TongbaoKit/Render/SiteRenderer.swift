@@ -207,21 +207,21 @@ public struct SiteRenderer {
             links += facts.links.map { DocumentLink(url: $0.url, page: page, location: $0.location, target: $0.target) }
             diagnostics.append(contentsOf: facts.warnings)
         }
-        let documents: [(source: DocumentSource, page: String, notice: Bool)] =
+        let documents: [(source: DocumentSource, page: String, notice: Bool, inFeed: Bool)] =
             publication.notices.filter { reusedNotices[$0.source.file] == nil || inFeed.contains($0.source.file) }
-                .map { ($0.source, SitePaths.notice($0.source.slug), true) }
-            + publication.bulletins.map { ($0.source, SitePaths.bulletin($0.issue), false) }
-            + publication.pages.map { ($0.source, SitePaths.page($0.source.slug), false) }
+                .map { ($0.source, SitePaths.notice($0.source.slug), true, inFeed.contains($0.source.file)) }
+            + publication.bulletins.map { ($0.source, SitePaths.bulletin($0.issue), false, false) }
+            + publication.pages.map { ($0.source, SitePaths.page($0.source.slug), false, false) }
         let markdown = self.markdown
         let results = Parallel.map(documents.count, parallel: parallel) { index in
             let rendered = markdown.render(documents[index].source.body)
             return (rendered, DisplayText.plainText(fromHTML: rendered.html, limit: 120),
-                    documents[index].notice ? DisplayText.plainText(fromHTML: rendered.html, limit: Feed.summaryLength) : "")
+                    documents[index].inFeed ? DisplayText.plainText(fromHTML: rendered.html, limit: Feed.summaryLength) : "")
         }
         var html: [String: String] = [:]
         for (document, (rendered, summary, feedSummary)) in zip(documents, results) {
             let file = document.source.file
-            if document.notice { bodies.feedSummaries[document.source.slug] = feedSummary }
+            if document.inFeed { bodies.feedSummaries[document.source.slug] = feedSummary }
             if reusedNotices[file] != nil { continue }
             let (linkCount, diagnosticCount) = (links.count, diagnostics.all.count)
             html[file] = record(rendered, of: document.source, page: document.page, diagnostics: &diagnostics)
