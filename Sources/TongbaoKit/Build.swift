@@ -93,7 +93,9 @@ public enum Builder {
         // Pages rendered by the previous build of this output, checked against its files, read
         // beside the loading. (`check` uses it too, read only: a page it vouches for was scanned
         // when it was published.)
-        let previousPages = options.useCache ? Background { [output = options.output] _ in CacheStore.load(output: output) } : nil
+        let previousPages = options.useCache ? Background { [output = options.output] cancelled in
+            CacheStore.load(output: output, cancelled: cancelled)
+        } : nil
         defer { previousPages?.cancel() }
         // The theme is read and its templates parsed beside the loading (it needs no content).
         let templatesDisplay = options.templates?.path ?? displayPath(templatesDirectory)

@@ -137,41 +137,37 @@ struct ContentFiles: Sendable {
     /// Names in a folder (not recursive, hidden files left out) with whether each is a plain
     /// file (not a link, not a folder) by its directory entry, sorted by name; empty when it does not exist.
     func entries(_ relativeDirectory: String) -> [(name: String, plainFile: Bool)] {
-        guard let handle = opendir(fullPath(relativeDirectory)) else { return [] }
-        defer { closedir(handle) }
-        var result: [(name: String, plainFile: Bool)] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
-                String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name.hasPrefix(".") { continue }
-            result.append((name, Int32(entry.pointee.d_type) == Int32(DT_REG)))
-        }
-        return result.sorted { $0.name < $1.name }
+        folderEntries(relativeDirectory).map { ($0.name, $0.type == S_IFREG) }
     }
 
     /// Names in a folder (not recursive, hidden files left out), sorted; empty when it does not exist.
+    /// Plain files and folders among them are remembered, so that asking their type costs no system call.
     func list(_ relativeDirectory: String) -> [String] {
+        let found = folderEntries(relativeDirectory)
+        plain.record(found.compactMap { entry in
+            entry.type.map { (relativeDirectory.isEmpty ? entry.name : "\(relativeDirectory)/\(entry.name)", $0) }
+        })
+        return found.map(\.name)
+    }
+
+    /// A folder's entries, hidden ones left out, sorted by name, each with its type when
+    /// the directory entry tells a plain file (`S_IFREG`) or folder (`S_IFDIR`), not a link.
+    private func folderEntries(_ relativeDirectory: String) -> [(name: String, type: mode_t?)] {
         guard let handle = opendir(fullPath(relativeDirectory)) else { return [] }
         defer { closedir(handle) }
-        var names: [String] = []
-        var seen: [(String, mode_t)] = []
+        var result: [(name: String, type: mode_t?)] = []
         while let entry = readdir(handle) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
                 String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
             }
             if name.hasPrefix(".") { continue }
-            names.append(name)
-            // The directory entry tells a plain file or folder from a link without a system call.
-            let relative = relativeDirectory.isEmpty ? name : "\(relativeDirectory)/\(name)"
             switch Int32(entry.pointee.d_type) {
-            case Int32(DT_REG): seen.append((relative, S_IFREG))
-            case Int32(DT_DIR): seen.append((relative, S_IFDIR))
-            default: break
+            case Int32(DT_REG): result.append((name, S_IFREG))
+            case Int32(DT_DIR): result.append((name, S_IFDIR))
+            default: result.append((name, nil))
             }
         }
-        plain.record(seen)
-        return names.sorted()
+        return result.sorted { $0.name < $1.name }
     }
 
     /// Every regular file below a folder, as paths relative to that folder, sorted.

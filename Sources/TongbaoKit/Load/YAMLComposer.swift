@@ -126,16 +126,12 @@ private struct Composer {
                 }
                 completed = target
             case YAML_SEQUENCE_START_EVENT:
-                try checkNesting()
                 let start = event.data.sequence_start
-                stack.append(Frame(isMapping: false, mark: mark(event.start_mark), anchor: start.anchor.map { String(cString: $0) },
-                                   tag: start.implicit != 0 ? 0 : number(ofTag: start.tag, default: seqTag)))
+                try open(mapping: false, anchor: start.anchor, tag: start.tag, implicit: start.implicit != 0)
                 continue
             case YAML_MAPPING_START_EVENT:
-                try checkNesting()
                 let start = event.data.mapping_start
-                stack.append(Frame(isMapping: true, mark: mark(event.start_mark), anchor: start.anchor.map { String(cString: $0) },
-                                   tag: start.implicit != 0 ? 0 : number(ofTag: start.tag, default: mapTag)))
+                try open(mapping: true, anchor: start.anchor, tag: start.tag, implicit: start.implicit != 0)
                 continue
             case YAML_SEQUENCE_END_EVENT:
                 let frame = stack.removeLast()
@@ -161,6 +157,15 @@ private struct Composer {
                 stack[top].key = completed
             }
         }
+    }
+
+    /// Starts a sequence or mapping (libyaml gives the two in different members
+    /// of its event union, with the same fields).
+    private mutating func open(mapping: Bool, anchor: UnsafeMutablePointer<yaml_char_t>?, tag: UnsafeMutablePointer<yaml_char_t>?,
+                               implicit: Bool) throws {
+        try checkNesting()
+        stack.append(Frame(isMapping: mapping, mark: mark(event.start_mark), anchor: anchor.map { String(cString: $0) },
+                           tag: implicit ? 0 : number(ofTag: tag, default: mapping ? mapTag : seqTag)))
     }
 
     /// A scalar's text from libyaml's UTF-8 bytes. Less one leading U+FEFF, as Yams'

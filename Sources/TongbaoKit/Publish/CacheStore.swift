@@ -31,7 +31,8 @@ public enum CacheStore {
     }
 
     /// The cache for `output`, empty when there is none or it belongs to another build of the tool.
-    static func load(output: URL) -> RenderCache {
+    /// Stops checking files, with an incomplete cache, once `cancelled` says so (the build ended early).
+    static func load(output: URL, cancelled: @Sendable () -> Bool = { false }) -> RenderCache {
         let output = output.standardizedFileURL
         guard let data = try? ContentFiles.contents(folder(for: output).appendingPathComponent(fileName).path) else {
             return RenderCache()
@@ -59,7 +60,9 @@ public enum CacheStore {
         defer { close(folder) }
         var cache = RenderCache()
         cache.pages.reserveCapacity(entries.count)
-        for case let (path, page)? in Parallel.map(entries.count, { entry(bytes, entries[entries.startIndex + $0], root: root, folder: folder) }) {
+        for case let (path, page)? in Parallel.map(entries.count, {
+            cancelled() ? nil : entry(bytes, entries[entries.startIndex + $0], root: root, folder: folder)
+        }) {
             cache.pages[path] = page
         }
         return cache
@@ -96,13 +99,15 @@ public enum CacheStore {
         let location = "\(root)/\(path)"
         guard !path.hasPrefix("/"), !path.split(separator: "/").contains(".."), let inode = number(5), let modified = number(6),
               unchanged(path, in: folder, inode: inode, modified: modified, size: size) else { return nil }
-        let file = RenderCache.File(location: location, size: size, sha256: text(3), identity: "\(inode)\t\(modified)")
+        let file = RenderCache.File(location: location, size: size, sha256: text(3), identity: "\(inode)\t\(modified)",
+                                    inode: UInt64(inode))
         var twin: RenderCache.File?
         if fields.count == 11 {
             let twinLocation = location + ".gz"
             guard let twinSize = number(7), let twinInode = number(9), let twinModified = number(10),
                   unchanged(path + ".gz", in: folder, inode: twinInode, modified: twinModified, size: twinSize) else { return nil }
-            twin = RenderCache.File(location: twinLocation, size: twinSize, sha256: text(8), identity: "\(twinInode)\t\(twinModified)")
+            twin = RenderCache.File(location: twinLocation, size: twinSize, sha256: text(8), identity: "\(twinInode)\t\(twinModified)",
+                                   inode: UInt64(twinInode))
         }
         return (path, RenderCache.Page(digest: text(1), file: file, twin: twin))
     }

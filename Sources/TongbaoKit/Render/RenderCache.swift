@@ -14,9 +14,8 @@ public struct RenderCache: Sendable {
         /// Inode and modification time when the cache was read (`CacheStore.identity`),
         /// checked again when the file is linked.
         public var identity: String = ""
-
-        /// The inode in `identity`.
-        var inode: UInt64? { identity.split(separator: "\t").first.flatMap { UInt64($0) } }
+        /// The inode in `identity`, as a number (the publish stage compares it for every file).
+        var inode: UInt64?
     }
 
     public struct Page: Sendable, Equatable {
