@@ -18,6 +18,10 @@ public struct BuildOptions: Sendable {
     /// Keep a render cache beside the output folder and skip pages it shows unchanged;
     /// the output is byte-identical either way.
     public var useCache = true
+    /// Content files whose modification and change times are older than this
+    /// (seconds since the epoch) are trusted unchanged while their identity is
+    /// the recorded one (`FileIdentity`); nil: the build's start less a margin.
+    public var settledBefore: Int?
 
     public init(content: URL, contentDisplay: String, templates: URL?, output: URL, asOf: Day?, today: Day, write: Bool) {
         self.content = content
@@ -44,6 +48,8 @@ public struct BuildReport: Sendable {
     public var pagesReused: Int = 0
     /// Notices the document cache supplied (unchanged since the previous build: not parsed again).
     public var noticesReused: Int = 0
+    /// Of those, the notices whose files were not even read (their identity unchanged).
+    public var noticesUnread: Int = 0
     public var succeeded: Bool { !diagnostics.hasErrors }
 }
 
@@ -111,13 +117,14 @@ public enum Builder {
         let documentFile = options.useCache ? CacheStore.loadDocuments(output: options.output) : nil
         clock.mark("documents")
         let loaded = SiteLoader.load(content: content, displayRoot: options.contentDisplay, asOf: options.asOf, today: options.today,
-                                     documents: documentFile)
+                                     documents: documentFile, settledBefore: options.settledBefore ?? FileIdentity.settledBefore())
         let documents = loaded.documents
         // The model and everything made from it are freed at exit, not at the end of this function (see `ProcessLifetime`).
         defer { ProcessLifetime.keep(loaded) }
         report.diagnostics.append(contentsOf: loaded.diagnostics)
         report.asOf = loaded.asOf
         report.noticesReused = documents?.reused ?? 0
+        report.noticesUnread = documents?.unreadBodies.count ?? 0
         // Hashing the inputs for the manifest (the files the loader did not read) runs beside the build.
         let inputLines = options.write ? loaded.files.map { files in Background { cancelled in InputDigest.contentLines(files, cancelled: cancelled) } } : nil
         // On every way out (errors included) the hashing is over before this returns.
@@ -134,7 +141,7 @@ public enum Builder {
         defer { ProcessLifetime.keep((cache, documents as Any)) }
         clock.mark("cache")
         let rendered = SiteRenderer.render(model, asOf: loaded.asOf, theme: theme, contentRoot: content, parallel: options.parallel,
-                                           cache: cache, documents: documents,
+                                           cache: cache, documents: documents, lateBodies: loaded.lateBodies,
                                            prepared: (prepared.templates, prepared.templateDiagnostics))
         clock.mark("render")
         report.diagnostics.append(contentsOf: rendered.diagnostics)

@@ -159,6 +159,80 @@ import Testing
         #expect(result.rewritten.contains("notices/n5/index.html"))
     }
 
+    /// A notice whose file keeps its identity (device, inode, size, times) is not
+    /// read; an edit shows through its change time, even when it keeps the
+    /// size and puts the modification time back.
+    @Test func unchangedFilesAreNotReadAgain() throws {
+        let site = try DocumentCacheTests.site()
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        let second = site.build()
+        #expect(second.noticesReused == 31)
+        #expect(second.noticesUnread == 31)
+        // The feed's summaries and every page are still a clean build's.
+        let clean = site.root.appendingPathComponent("clean/site")
+        #expect(site.build(output: clean).succeeded)
+        #expect(TemporarySite.tree(site.output) == TemporarySite.tree(clean))
+
+        let file = site.content.appendingPathComponent(DocumentCacheTests.path(5))
+        var before = stat()
+        #expect(stat(file.path, &before) == 0)
+        usleep(20_000) // past the clock tick of the last read
+        // Written in place: the same inode and size.
+        let edited = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "正文第5段", with: "正文第7段")
+        let handle = try FileHandle(forWritingTo: file)
+        try handle.write(contentsOf: Data(edited.utf8))
+        try handle.close()
+        var times = [before.st_atim, before.st_mtim]
+        #expect(utimensat(AT_FDCWD, file.path, &times, 0) == 0)
+        var after = stat()
+        #expect(stat(file.path, &after) == 0)
+        #expect(after.st_ino == before.st_ino && after.st_size == before.st_size && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec)
+        let third = site.build()
+        #expect(third.succeeded)
+        #expect(third.noticesUnread == 30)
+        let page = try String(contentsOf: site.output.appendingPathComponent("notices/n5/index.html"), encoding: .utf8)
+        #expect(page.contains("正文第7段"))
+        #expect(site.build(output: clean).succeeded)
+        #expect(TemporarySite.tree(site.output) == TemporarySite.tree(clean))
+    }
+
+    /// Files changed within the margin before a build are read however their identity looks (an edit in the same clock tick keeps it).
+    @Test func recentlyChangedFilesAreReadAgain() throws {
+        let site = try DocumentCacheTests.site()
+        defer { site.remove() }
+        var options = site.options()
+        options.settledBefore = nil
+        #expect(Builder.run(options).succeeded)
+        let second = Builder.run(options)
+        #expect(second.noticesReused == 31)
+        #expect(second.noticesUnread == 0)
+        // The margin is counted from the build's start.
+        options.settledBefore = FileIdentity.settledBefore(now: Date().addingTimeInterval(Double(FileIdentity.margin) + 1.5))
+        #expect(Builder.run(options).noticesUnread == 0) // the identities are recorded now
+        #expect(Builder.run(options).noticesUnread == 31)
+    }
+
+    /// A body read late whose file no longer has the bytes its record was made from changed during the build: an error.
+    @Test func aBodyChangedDuringTheBuildIsAnError() throws {
+        let site = try DocumentCacheTests.site(count: 2)
+        defer { site.remove() }
+        let files = ContentFiles(root: site.content, displayRoot: "content")
+        let cache = DocumentCache(context: "test")
+        let path = DocumentCacheTests.path(1)
+        let sha256 = SHA256.hex(try Data(contentsOf: site.content.appendingPathComponent(path)))
+        cache.leaveUnread("content/" + path, relativePath: path, sha256: sha256)
+        let late = LateBodies(files: files, cache: cache)
+        let read = late.read(["content/" + path])
+        #expect(read.diagnostics.all.isEmpty)
+        #expect(read.bodies["content/" + path]?.hasPrefix("## 一、工作要求") == true)
+        try site.edit(path) { $0 + "补充。\n" }
+        let changed = late.read(["content/" + path])
+        #expect(changed.bodies.isEmpty)
+        #expect(changed.diagnostics.hasErrors)
+        #expect(changed.diagnostics.all.first?.description.contains("content/\(path):1:1") == true)
+    }
+
     @Test func entriesSurviveTheirEncoding() throws {
         let site = try DocumentCacheTests.site(count: 3)
         defer { site.remove() }

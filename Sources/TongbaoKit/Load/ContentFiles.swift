@@ -9,6 +9,8 @@ struct TextFile {
     let text: String
     /// SHA-256 of the file's bytes as read (before decoding).
     let sha256: String
+    /// The file's identity when it was read, if it had been left alone long enough to be trusted.
+    var identity: FileIdentity? = nil
 }
 
 /// Finds and reads the files of a content folder. The only loader code that touches the disk.
@@ -28,11 +30,27 @@ struct ContentFiles: Sendable {
     private let plain = PlainEntries()
     /// Size and SHA-256 of every file `read` has read, for the digest of the inputs.
     let digests = ReadDigests()
+    /// Files whose times are older than this (seconds since the epoch) get an identity (`FileIdentity`).
+    let settledBefore: Int
 
-    init(root: URL, displayRoot: String) {
+    init(root: URL, displayRoot: String, settledBefore: Int = FileIdentity.settledBefore()) {
         self.root = root.standardizedFileURL
         self.rootPath = self.root.path
         self.displayRoot = displayRoot.hasSuffix("/") ? String(displayRoot.dropLast()) : displayRoot
+        self.settledBefore = settledBefore
+    }
+
+    /// The identity of a file listed as a plain file inside the content folder
+    /// (one `stat`, links followed), without reading it; nil when it has none.
+    func identity(_ relativePath: String) -> FileIdentity? {
+        var status = stat()
+        guard stat(fullPath(relativePath), &status) == 0 else { return nil }
+        return FileIdentity(status, settledBefore: settledBefore)
+    }
+
+    /// Records the size and SHA-256 of a file known unchanged without reading it, for the digest of the inputs.
+    func recordUnread(_ relativePath: String, size: Int, sha256: String) {
+        digests.record(relativePath, size: size, sha256: sha256)
     }
 
     func display(_ relativePath: String) -> String {
@@ -219,8 +237,9 @@ struct ContentFiles: Sendable {
             return nil
         }
         let data: Data
+        var status = stat()
         do {
-            data = try ContentFiles.contents(fullPath(relativePath))
+            data = try ContentFiles.contents(fullPath(relativePath), status: &status)
         } catch {
             diagnostics.error(location, "无法读取文件：\(error.localizedDescription)")
             return nil
@@ -237,7 +256,9 @@ struct ContentFiles: Sendable {
         if hasCarriageReturn {
             text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }
-        return TextFile(relativePath: relativePath, displayPath: display(relativePath), text: text, sha256: sha256)
+        // The status was taken before reading: a change while reading shows as a later change time next time.
+        let identity = status.st_size == data.count ? FileIdentity(status, settledBefore: settledBefore) : nil
+        return TextFile(relativePath: relativePath, displayPath: display(relativePath), text: text, sha256: sha256, identity: identity)
     }
 }
 
@@ -245,10 +266,15 @@ extension ContentFiles {
     /// A whole file with open/fstat/read (Foundation's `Data(contentsOf:)` costs
     /// several times as much per small file).
     static func contents(_ path: String) throws -> Data {
+        var status = stat()
+        return try contents(path, status: &status)
+    }
+
+    /// A whole file, and its status as `fstat` gave it before reading.
+    static func contents(_ path: String, status: inout stat) throws -> Data {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         defer { close(descriptor) }
-        var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         if status.st_mode & S_IFMT == S_IFDIR { throw POSIXError(.EISDIR) }
         // One byte more than the size, so that the end shows without growing; a file

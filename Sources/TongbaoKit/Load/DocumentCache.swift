@@ -7,7 +7,11 @@ import Foundation
 /// and its warnings).
 ///
 /// An entry is used only while its file's bytes have the recorded SHA-256 and
-/// the build's `context` is the one it was made in: the same tongbao
+/// the build's `context` is the one it was made in. A file whose `FileIdentity`
+/// (device, inode, size, modification and change times) is the one recorded
+/// when it was read is known unchanged without reading it: its record is used
+/// and its body is read later, only if the page or the feed needs it
+/// (`LateBodies`). The context is the same tongbao
 /// executable, the same site.yml and the same name of the content folder in
 /// diagnostics. Everything else a notice's record and page view are made from
 /// is in the file itself. Notices with attachments are never cached (their
@@ -43,7 +47,7 @@ final class DocumentCache: @unchecked Sendable {
         var rendered: Rendered?
     }
 
-    static let format = "tongbao-document-cache 4"
+    static let format = "tongbao-document-cache 5"
 
     /// A cache file as read from disk, before the build's context is known
     /// (the context includes the settings file, which the loader reads first).
@@ -56,6 +60,8 @@ final class DocumentCache: @unchecked Sendable {
     /// Where a previous entry's record lies in the previous cache file.
     private struct Slot {
         let sha256: String
+        /// The file's identity when its bytes were last read, if it was settled then.
+        let identity: FileIdentity?
         let record: Range<Int>
     }
 
@@ -69,6 +75,10 @@ final class DocumentCache: @unchecked Sendable {
     private var kept: [String: Rendered?] = [:]
     /// Entries made (or changed) by this build.
     private var current: [String: Entry] = [:]
+    /// The identity of each file of this build's entries, when it has one.
+    private var identities: [String: FileIdentity] = [:]
+    /// Notices taken from the cache by their identity, their body not read: by file, where to read it and its SHA-256.
+    private var unread: [String: (relativePath: String, sha256: String)] = [:]
     private let lock = NSLock()
     private var reusedCount = 0
 
@@ -89,11 +99,16 @@ final class DocumentCache: @unchecked Sendable {
            SHA256.hex(bytes[reader.position...]) == checksum, let count = reader.count() {
             slots.reserveCapacity(count)
             for _ in 0..<count {
-                guard let file = reader.string(), let sha256 = reader.string(), let length = reader.count() else {
+                guard let file = reader.string(), let sha256 = reader.string(), let hasIdentity = reader.bool() else {
                     slots = [:]
                     break
                 }
-                slots[file] = Slot(sha256: sha256, record: reader.position..<(reader.position + length))
+                let identity = hasIdentity ? FileIdentity.read(&reader) : nil
+                guard !hasIdentity || identity != nil, let length = reader.count() else {
+                    slots = [:]
+                    break
+                }
+                slots[file] = Slot(sha256: sha256, identity: identity, record: reader.position..<(reader.position + length))
                 reader.skip(length)
             }
             if !reader.atEnd { slots = [:] }
@@ -115,12 +130,35 @@ final class DocumentCache: @unchecked Sendable {
         return DocumentCache.readRecord(previousBytes, slot.record, file: file, sha256: sha256)
     }
 
-    /// Keeps a previous entry this build used, for the next build.
-    func keep(_ file: String, _ entry: Entry) {
+    /// The previous entry for the file at `file` when the file's identity is the
+    /// one recorded with it: its bytes are the ones cached, unread. The notice's
+    /// body is read later if needed (`unreadBodies`); `keep` it and `leaveUnread` it once used.
+    func previousEntry(_ file: String, identity: FileIdentity) -> Entry? {
+        guard let slot = previous[file], slot.identity == identity else { return nil }
+        return DocumentCache.readRecord(previousBytes, slot.record, file: file, sha256: slot.sha256)
+    }
+
+    /// Keeps a previous entry this build used, for the next build, with the file's identity as seen now.
+    func keep(_ file: String, _ entry: Entry, identity: FileIdentity?) {
         lock.lock()
         kept[file] = .some(entry.rendered)
+        identities[file] = identity
         reusedCount += 1
         lock.unlock()
+    }
+
+    /// Records that the notice at `file` was taken from the cache unread: its body, if needed, is read from `relativePath`.
+    func leaveUnread(_ file: String, relativePath: String, sha256: String) {
+        lock.lock()
+        unread[file] = (relativePath, sha256)
+        lock.unlock()
+    }
+
+    /// The notices taken from the cache without reading their files, by file.
+    var unreadBodies: [String: (relativePath: String, sha256: String)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return unread
     }
 
     /// How many notices this build took from the cache instead of parsing them.
@@ -130,11 +168,12 @@ final class DocumentCache: @unchecked Sendable {
         return reusedCount
     }
 
-    /// Keeps a freshly loaded notice for the next build.
-    func remember(_ file: String, _ entry: Entry) {
+    /// Keeps a freshly loaded notice for the next build, with its file's identity when read.
+    func remember(_ file: String, _ entry: Entry, identity: FileIdentity?) {
         lock.lock()
         current[file] = entry
         kept[file] = nil
+        identities[file] = identity
         lock.unlock()
     }
 
@@ -176,20 +215,27 @@ final class DocumentCache: @unchecked Sendable {
         lock.lock()
         let fresh = current
         let reused = Array(kept.keys)
+        let identities = self.identities
         lock.unlock()
         let files = (Array(fresh.keys) + reused).sorted()
         var writer = ByteWriter(capacity: previousBytes.count + 512 * fresh.count + 128)
         writer.int(files.count)
+        func identity(of file: String) {
+            writer.bool(identities[file] != nil)
+            identities[file]?.write(into: &writer)
+        }
         for file in files {
             writer.string(file)
             if let entry = fresh[file] {
                 writer.string(entry.sha256)
+                identity(of: file)
                 var record = ByteWriter(capacity: 512)
                 DocumentCache.writeRecord(entry, file: file, into: &record)
                 writer.int(record.bytes.count)
                 writer.raw(record.bytes[...])
             } else if let slot = previous[file] {
                 writer.string(slot.sha256)
+                identity(of: file)
                 writer.int(slot.record.count)
                 writer.raw(previousBytes[slot.record])
             }
@@ -370,10 +416,15 @@ final class DocumentCache: @unchecked Sendable {
 extension Notice {
     /// The same notice with another body (the cache keeps records without theirs).
     func replacingBody(_ body: String) -> Notice {
-        let source = self.source
-        return Notice(source: DocumentSource(file: source.file, slug: source.slug, title: source.title, draft: source.draft,
-                                             description: source.description, body: body, bodyLine: source.bodyLine,
-                                             fieldLocations: source.fieldLocations),
-                      date: date, documentNumber: documentNumber, to: to, cc: cc, attachments: attachments, meeting: meeting)
+        Notice(source: source.replacingBody(body), date: date, documentNumber: documentNumber, to: to, cc: cc,
+               attachments: attachments, meeting: meeting)
+    }
+}
+
+extension DocumentSource {
+    /// The same source with another body.
+    func replacingBody(_ body: String) -> DocumentSource {
+        DocumentSource(file: file, slug: slug, title: title, draft: draft, description: description, body: body,
+                       bodyLine: bodyLine, fieldLocations: fieldLocations)
     }
 }

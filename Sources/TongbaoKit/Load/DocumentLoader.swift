@@ -92,12 +92,24 @@ struct DocumentLoader {
     // MARK: Kinds
 
     /// A notice from the document cache when its text is the one cached, else loaded and cached.
+    /// A notice whose file has the identity recorded with its cache entry is not
+    /// read at all: its record comes with an empty body, read later if needed (`LateBodies`).
     fileprivate mutating func loadNoticeCached(_ path: String) -> Notice? {
         guard let cache else { return loadNotice(path) }
+        if listedInside, let identity = files.identity(path) {
+            let display = files.display(path)
+            if let entry = cache.previousEntry(display, identity: identity) {
+                cache.keep(display, entry, identity: identity)
+                cache.leaveUnread(display, relativePath: path, sha256: entry.sha256)
+                files.recordUnread(path, size: identity.size, sha256: entry.sha256)
+                diagnostics.append(contentsOf: entry.diagnostics)
+                return entry.notice
+            }
+        }
         guard let file = files.read(path, diagnostics: &diagnostics, listedInside: listedInside) else { return nil }
         let sha256 = file.sha256
         if let entry = cache.previousEntry(file.displayPath, sha256: sha256), case .success(let frontMatter) = FrontMatter.split(file.text) {
-            cache.keep(file.displayPath, entry)
+            cache.keep(file.displayPath, entry, identity: file.identity)
             diagnostics.append(contentsOf: entry.diagnostics)
             return entry.notice.replacingBody(frontMatter.body)
         }
@@ -105,7 +117,8 @@ struct DocumentLoader {
         let notice = loadNotice(path, file: file)
         let found = Array(diagnostics.all[before...])
         if let notice, DocumentCache.canCache(notice, diagnostics: found, file: file.displayPath) {
-            cache.remember(file.displayPath, DocumentCache.Entry(sha256: sha256, notice: notice.replacingBody(""), diagnostics: found))
+            cache.remember(file.displayPath, DocumentCache.Entry(sha256: sha256, notice: notice.replacingBody(""), diagnostics: found),
+                           identity: file.identity)
         }
         return notice
     }

@@ -13,6 +13,8 @@ public enum SiteLoader {
         let files: ContentFiles?
         /// The document cache in this build's context (nil without a cache file or settings).
         let documents: DocumentCache?
+        /// The notices taken from that cache unread come without their bodies: read here when needed.
+        var lateBodies: LateBodies? { documents.flatMap { cache in files.map { LateBodies(files: $0, cache: cache) } } }
     }
 
     /// - Parameters:
@@ -22,9 +24,11 @@ public enum SiteLoader {
     ///   - today: the fallback as-of date.
     ///   - documents: the document cache file of earlier builds; its entries are used when
     ///     they were made in this build's context (the tool, `site.yml` as read here, `displayRoot`).
-    static func load(content: URL, displayRoot: String, asOf override: Day?, today: Day, documents: DocumentCache.File?) -> Result {
+    ///   - settledBefore: files older than this get an identity (`FileIdentity`).
+    static func load(content: URL, displayRoot: String, asOf override: Day?, today: Day, documents: DocumentCache.File?,
+                     settledBefore: Int = FileIdentity.settledBefore()) -> Result {
         var diagnostics = Diagnostics()
-        let files = ContentFiles(root: content, displayRoot: displayRoot)
+        let files = ContentFiles(root: content, displayRoot: displayRoot, settledBefore: settledBefore)
         guard files.isDirectory("") else {
             let exists = FileManager.default.fileExists(atPath: content.path)
             diagnostics.error(SourceLocation(file: displayRoot, line: 1, column: 1),

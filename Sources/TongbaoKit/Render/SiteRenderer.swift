@@ -28,6 +28,10 @@ public struct SiteRenderer {
     var summaries: [String: String] = [:]
     /// Notices loaded and rendered by earlier builds (nil: no cache).
     var documents: DocumentCache?
+    /// Reads the bodies of the notices loaded without them (their files unchanged), when they are needed.
+    var lateBodies: LateBodies?
+    /// The bodies read so, by file.
+    var bodiesReadLate: [String: String] = [:]
     /// Notices whose page the render cache has unchanged, by file: not rendered at all.
     var reusedNotices: [String: ReusedNotice] = [:]
     /// What rendering each other notice's body gave, by file, kept for the document cache with its page's view digest.
@@ -55,7 +59,7 @@ public struct SiteRenderer {
 
     /// - Parameter prepared: the theme's templates, parsed beforehand (with their diagnostics); nil to parse them here.
     static func render(_ model: SiteModel, asOf: Day, theme: Theme, contentRoot: URL, parallel: Bool,
-                       cache: RenderCache, documents: DocumentCache?,
+                       cache: RenderCache, documents: DocumentCache?, lateBodies: LateBodies? = nil,
                        prepared: (TemplateSet, Diagnostics)? = nil) -> (files: [OutputFile], diagnostics: Diagnostics) {
         var diagnostics = Diagnostics()
         let templates: TemplateSet
@@ -70,6 +74,7 @@ public struct SiteRenderer {
         renderer.parallel = parallel
         renderer.cache = cache
         renderer.documents = documents
+        renderer.lateBodies = lateBodies
         if parallel { renderer.queue = PageQueue(templates: templates, cache: cache) }
         renderer.addAssets(theme)
         renderer.renderAll(diagnostics: &diagnostics)
@@ -101,6 +106,7 @@ public struct SiteRenderer {
 
     mutating func renderAll(diagnostics: inout Diagnostics) {
         findReusedNotices()
+        readLateBodies(diagnostics: &diagnostics)
         let bodies = renderBodies(diagnostics: &diagnostics)
         summaries = bodies.summaries
         let circulars = computeCirculars()
@@ -168,6 +174,24 @@ public struct SiteRenderer {
         reusedNotices = Dictionary(found, uniquingKeysWith: { first, _ in first })
     }
 
+    /// Reads the bodies still needed of the notices loaded without them: those
+    /// whose page is rendered again, and those in the feed.
+    mutating func readLateBodies(diagnostics: inout Diagnostics) {
+        guard let lateBodies, !lateBodies.unread.isEmpty else { return }
+        let inFeed = Set(publication.notices.prefix(Feed.limit).map(\.source.file))
+        let wanted = publication.notices.map(\.source.file).filter { file in
+            lateBodies.isUnread(file) && (reusedNotices[file] == nil || inFeed.contains(file))
+        }
+        let read = lateBodies.read(wanted)
+        bodiesReadLate = read.bodies
+        diagnostics.append(contentsOf: read.diagnostics)
+    }
+
+    /// A document's source with its body, read late or not.
+    func withBody(_ source: DocumentSource) -> DocumentSource {
+        bodiesReadLate[source.file].map { source.replacingBody($0) } ?? source
+    }
+
     /// Gives the document cache what rendering each notice's page gave.
     func rememberRenderedNotices() {
         guard let documents else { return }
@@ -209,7 +233,7 @@ public struct SiteRenderer {
         }
         let documents: [(source: DocumentSource, page: String, notice: Bool, inFeed: Bool)] =
             publication.notices.filter { reusedNotices[$0.source.file] == nil || inFeed.contains($0.source.file) }
-                .map { ($0.source, SitePaths.notice($0.source.slug), true, inFeed.contains($0.source.file)) }
+                .map { (withBody($0.source), SitePaths.notice($0.source.slug), true, inFeed.contains($0.source.file)) }
             + publication.bulletins.map { ($0.source, SitePaths.bulletin($0.issue), false, false) }
             + publication.pages.map { ($0.source, SitePaths.page($0.source.slug), false, false) }
         let markdown = self.markdown

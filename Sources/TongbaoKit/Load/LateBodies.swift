@@ -1,0 +1,51 @@
+import Foundation
+
+/// The bodies of the notices the loader took from the document cache without
+/// reading their files (their `FileIdentity` unchanged): the renderer asks for
+/// the ones it needs (pages it must render again, the feed's summaries) once it
+/// knows which, and only those files are read.
+struct LateBodies: Sendable {
+    struct Source: Sendable {
+        /// Path relative to the content folder.
+        let relativePath: String
+        /// SHA-256 of the bytes the cached record was made from.
+        let sha256: String
+    }
+
+    let files: ContentFiles
+    /// By the file's display path (`DocumentSource.file`).
+    let unread: [String: Source]
+
+    init(files: ContentFiles, cache: DocumentCache) {
+        self.files = files
+        unread = cache.unreadBodies.mapValues { Source(relativePath: $0.relativePath, sha256: $0.sha256) }
+    }
+
+    /// Whether the notice from `file` came without its body.
+    func isUnread(_ file: String) -> Bool { unread[file] != nil }
+
+    /// The bodies of the notices from `wanted` (display paths of unread files),
+    /// read on all cores. A file whose bytes are no longer the ones its record
+    /// was made from changed during the build: an error, the build is run again.
+    func read(_ wanted: [String]) -> (bodies: [String: String], diagnostics: Diagnostics) {
+        let files = self.files, unread = self.unread
+        let results = Parallel.map(wanted.count) { index -> (String?, Diagnostics) in
+            var diagnostics = Diagnostics()
+            guard let source = unread[wanted[index]] else { return (nil, diagnostics) }
+            guard let file = files.read(source.relativePath, diagnostics: &diagnostics, listedInside: true) else { return (nil, diagnostics) }
+            guard file.sha256 == source.sha256, case .success(let frontMatter) = FrontMatter.split(file.text) else {
+                diagnostics.error(SourceLocation(file: file.displayPath, line: 1, column: 1),
+                                  "文件在生成过程中被修改了：请保存好后重新运行 tongbao build")
+                return (nil, diagnostics)
+            }
+            return (frontMatter.body, diagnostics)
+        }
+        var bodies: [String: String] = [:]
+        var diagnostics = Diagnostics()
+        for (file, (body, found)) in zip(wanted, results) {
+            diagnostics.append(contentsOf: found)
+            if let body { bodies[file] = body }
+        }
+        return (bodies, diagnostics)
+    }
+}
