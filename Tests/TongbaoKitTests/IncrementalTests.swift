@@ -278,6 +278,28 @@ import Testing
         #expect(TemporarySite.tree(CacheStore.folder(for: site.output)) == cache)
     }
 
+    /// The render cache's key tells apart every pair of view data that differ, however they are nested.
+    @Test func viewDigestsTellViewsApart() {
+        for value in [0, 7, 10, 99, 100, -1, -10, 1234567890, Int.max, Int.min] {
+            var bytes: [UInt8] = []
+            ViewDigest.number(value, into: &bytes)
+            #expect(bytes == Array("\(value);".utf8))
+        }
+        let views: [[String: Any]] = [
+            [:], ["a": ""], ["a": "b"], ["a": 1], ["a": true], ["a": "1"], ["a": "T"],
+            ["a": [["b": "c"]]], ["a": [["b": "c"], [:]]], ["a": ["b": "c"]], ["a": [["b": ["c"]]]],
+            ["a": ["x", "y"]], ["a": ["xy"]], ["a": [1, 2]], ["a": "b", "c": "d"], ["ab": "", "c": ""], ["a": "bc"],
+            ["a": "", "bc": ""], ["a": ["b": [[String: Any]]()]], ["a": ["b": [String: Any]()]],
+        ]
+        let digests = views.map { ViewDigest.own($0, shared: [:]) }
+        #expect(Set(digests).count == views.count)
+        // A dictionary's digest does not depend on the order its keys were added in.
+        var first: [String: Any] = [:], second: [String: Any] = [:]
+        for key in ["x", "y", "z", "w"] { first[key] = key }
+        for key in ["w", "z", "y", "x"] { second[key] = key }
+        #expect(ViewDigest.own(first, shared: [:]) == ViewDigest.own(second, shared: [:]))
+    }
+
     @Test func aRemovedNoticeIsGone() throws {
         let site = try IncrementalTests.mini()
         defer { site.remove() }

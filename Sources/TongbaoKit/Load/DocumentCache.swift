@@ -186,6 +186,25 @@ final class DocumentCache: @unchecked Sendable {
         return current[file]?.rendered
     }
 
+    /// What rendering gave, for every notice this build has an entry for
+    /// (one lock for all of them: `rendered` for each one contends on many cores).
+    func allRendered() -> RenderedLookup {
+        lock.lock()
+        defer { lock.unlock() }
+        return RenderedLookup(kept: kept, current: current)
+    }
+
+    /// `rendered` of a moment, read without locking.
+    struct RenderedLookup: @unchecked Sendable {
+        fileprivate let kept: [String: Rendered?]
+        fileprivate let current: [String: Entry]
+
+        subscript(file: String) -> Rendered? {
+            if let known = kept[file] { return known }
+            return current[file]?.rendered
+        }
+    }
+
     func setRendered(_ file: String, _ rendered: Rendered) {
         lock.lock()
         defer { lock.unlock() }

@@ -33,7 +33,8 @@ public struct SiteRenderer {
     /// The bodies read so, by file.
     var bodiesReadLate: [String: String] = [:]
     /// Notices whose page the render cache has unchanged, by file: not rendered at all.
-    var reusedNotices: [String: ReusedNotice] = [:]
+    /// By the notice's place in `publication.notices`.
+    var reusedNotices: [ReusedNotice?] = []
     /// What rendering each other notice's body gave, by file, kept for the document cache with its page's view digest.
     var renderedNotices: [String: (page: Int, facts: DocumentCache.Rendered)] = [:]
 
@@ -105,10 +106,15 @@ public struct SiteRenderer {
     // MARK: Plan
 
     mutating func renderAll(diagnostics: inout Diagnostics) {
+        var clock = PhaseClock()
+        defer { clock.report(prefix: "render/") }
         findReusedNotices()
+        clock.mark("reuse")
         readLateBodies(diagnostics: &diagnostics)
+        clock.mark("late")
         let bodies = renderBodies(diagnostics: &diagnostics)
         summaries = bodies.summaries
+        clock.mark("bodies")
         let circulars = computeCirculars()
         renderHome(latestCircular: circulars.latestMonth)
         renderCirculars(circulars, diagnostics: &diagnostics)
@@ -117,8 +123,8 @@ public struct SiteRenderer {
             renderExposures(exposures, diagnostics: &diagnostics)
             renderSupervised(SupervisedList(model, asOf: publication.asOf))
         }
-        for notice in publication.notices {
-            if let reused = reusedNotices[notice.source.file] {
+        for (index, notice) in publication.notices.enumerated() {
+            if let reused = reused(index) {
                 emitPrevious(path: SitePaths.notice(notice.source.slug), page: reused.page, digest: reused.digest,
                              viewDigest: reused.facts.viewDigest, lastModified: notice.date)
             } else {
@@ -126,11 +132,13 @@ public struct SiteRenderer {
                 renderNotice(notice, body: bodies.notices[notice.source.slug] ?? "")
             }
         }
+        clock.mark("pages")
         let notices = publication.notices, root = self.root
         renderLists(section: "notices", heading: "通知公告",
                     items: Parallel.mapChunks(notices.count, size: 256) { range in
                         notices[range].map { ListItem(view: SiteRenderer.noticeSummary($0, root: root), year: $0.date.year) }
                     }.map { ($0.view, $0.year) })
+        clock.mark("lists")
         for bulletin in publication.bulletins { renderBulletin(bulletin, body: bodies.bulletins[bulletin.issue] ?? "") }
         renderLists(section: "bulletins", heading: "工作简报", items: publication.bulletins.map { (bulletinSummary($0), $0.date.year) })
         for page in publication.pages { renderPage(page, body: bodies.pages[page.source.slug] ?? "") }
@@ -150,8 +158,11 @@ public struct SiteRenderer {
         for path in model.staticFiles {
             files.append(OutputFile(path: path, content: .copy(contentRoot.appendingPathComponent("static/\(path)"))))
         }
+        clock.mark("feed")
         checkLinks(diagnostics: &diagnostics)
+        clock.mark("links")
         renderPages()
+        clock.mark("wait")
         rememberRenderedNotices()
     }
 
@@ -161,27 +172,32 @@ public struct SiteRenderer {
     mutating func findReusedNotices() {
         guard let documents, let template = templates.digests["notice"] else { return }
         let context = ViewDigest.context(template: template, shared: siteView(section: "notices").digests)
-        let notices = publication.notices, cache = self.cache
-        let found = Parallel.mapChunks(notices.count, size: 256) { range in
-            notices[range].compactMap { notice -> (String, ReusedNotice)? in
-                guard let facts = documents.rendered(notice.source.file) else { return nil }
-                // The page's digest is the one recorded while its template and section are unchanged.
-                let digest = facts.pageContext == context ? facts.pageDigest : ViewDigest.page(context: context, own: facts.viewDigest)
-                guard let page = cache.page(at: SitePaths.notice(notice.source.slug) + "index.html", digest: digest) else { return nil }
-                return (notice.source.file, ReusedNotice(page: page, digest: digest, facts: facts))
-            }
+        let notices = publication.notices, cache = self.cache, rendered = documents.allRendered()
+        reusedNotices = Parallel.map(notices.count) { index -> ReusedNotice? in
+            let notice = notices[index]
+            guard let facts = rendered[notice.source.file] else { return nil }
+            // The page's digest is the one recorded while its template and section are unchanged.
+            let digest = facts.pageContext == context ? facts.pageDigest : ViewDigest.page(context: context, own: facts.viewDigest)
+            guard let page = cache.page(at: SitePaths.notice(notice.source.slug) + "index.html", digest: digest) else { return nil }
+            return ReusedNotice(page: page, digest: digest, facts: facts)
         }
-        reusedNotices = Dictionary(found, uniquingKeysWith: { first, _ in first })
     }
+
+    /// The notice at `index` of `publication.notices`, when its page is the previous build's.
+    func reused(_ index: Int) -> ReusedNotice? {
+        index < reusedNotices.count ? reusedNotices[index] : nil
+    }
+
+    /// Whether the notice at `index` of `publication.notices` is in the feed (the newest ones).
+    func isInFeed(_ index: Int) -> Bool { index < Feed.limit }
 
     /// Reads the bodies still needed of the notices loaded without them: those
     /// whose page is rendered again, and those in the feed.
     mutating func readLateBodies(diagnostics: inout Diagnostics) {
         guard let lateBodies, !lateBodies.unread.isEmpty else { return }
-        let inFeed = Set(publication.notices.prefix(Feed.limit).map(\.source.file))
-        let wanted = publication.notices.map(\.source.file).filter { file in
-            lateBodies.isUnread(file) && (reusedNotices[file] == nil || inFeed.contains(file))
-        }
+        let wanted = publication.notices.indices.filter { index in
+            lateBodies.isUnread(publication.notices[index].source.file) && (reused(index) == nil || isInFeed(index))
+        }.map { publication.notices[$0].source.file }
         let read = lateBodies.read(wanted)
         bodiesReadLate = read.bodies
         diagnostics.append(contentsOf: read.diagnostics)
@@ -224,18 +240,18 @@ public struct SiteRenderer {
         var bodies = Bodies()
         // A reused notice's page is not rendered: its links and warnings come from the document cache,
         // and its body is rendered only when the feed needs the start of its text.
-        let inFeed = Set(publication.notices.prefix(Feed.limit).map(\.source.file))
-        for notice in publication.notices {
-            guard let facts = reusedNotices[notice.source.file]?.facts else { continue }
+        for (index, notice) in publication.notices.enumerated() {
+            guard let facts = reused(index)?.facts else { continue }
             let page = SitePaths.notice(notice.source.slug)
             links += facts.links.map { DocumentLink(url: $0.url, page: page, location: $0.location, target: $0.target) }
             diagnostics.append(contentsOf: facts.warnings)
         }
-        let documents: [(source: DocumentSource, page: String, notice: Bool, inFeed: Bool)] =
-            publication.notices.filter { reusedNotices[$0.source.file] == nil || inFeed.contains($0.source.file) }
-                .map { (withBody($0.source), SitePaths.notice($0.source.slug), true, inFeed.contains($0.source.file)) }
-            + publication.bulletins.map { ($0.source, SitePaths.bulletin($0.issue), false, false) }
-            + publication.pages.map { ($0.source, SitePaths.page($0.source.slug), false, false) }
+        let notices = publication.notices
+        let documents: [(source: DocumentSource, page: String, notice: Bool, inFeed: Bool, reused: Bool)] =
+            notices.indices.filter { reused($0) == nil || isInFeed($0) }
+                .map { (withBody(notices[$0].source), SitePaths.notice(notices[$0].source.slug), true, isInFeed($0), reused($0) != nil) }
+            + publication.bulletins.map { ($0.source, SitePaths.bulletin($0.issue), false, false, false) }
+            + publication.pages.map { ($0.source, SitePaths.page($0.source.slug), false, false, false) }
         let markdown = self.markdown
         let results = Parallel.map(documents.count, parallel: parallel) { index in
             let rendered = markdown.render(documents[index].source.body)
@@ -246,7 +262,7 @@ public struct SiteRenderer {
         for (document, (rendered, summary, feedSummary)) in zip(documents, results) {
             let file = document.source.file
             if document.inFeed { bodies.feedSummaries[document.source.slug] = feedSummary }
-            if reusedNotices[file] != nil { continue }
+            if document.reused { continue }
             let (linkCount, diagnosticCount) = (links.count, diagnostics.all.count)
             html[file] = record(rendered, of: document.source, page: document.page, diagnostics: &diagnostics)
             bodies.summaries[file] = summary

@@ -51,21 +51,21 @@ enum ViewDigest {
     }
 
     static func append(_ value: Any, into bytes: inout [UInt8]) {
+        // The kinds the renderer makes, most frequent first; an array of
+        // dictionaries is taken as one before `[Any]`, which would convert it.
         if let text = value as? String {
             string(text, into: &bytes)
+        } else if let dictionary = value as? [String: Any] {
+            append(dictionary, into: &bytes)
         } else if let flag = value as? Bool {
             bytes.append(flag ? UInt8(ascii: "T") : UInt8(ascii: "F"))
         } else if let integer = value as? Int {
             bytes.append(UInt8(ascii: "i"))
             number(integer, into: &bytes)
-        } else if let dictionary = value as? [String: Any] {
-            let keys = dictionary.keys.sorted()
-            bytes.append(UInt8(ascii: "{"))
-            number(keys.count, into: &bytes)
-            for key in keys {
-                string(key, into: &bytes)
-                if let value = dictionary[key] { append(value, into: &bytes) }
-            }
+        } else if let array = value as? [[String: Any]] {
+            bytes.append(UInt8(ascii: "["))
+            number(array.count, into: &bytes)
+            for element in array { append(element, into: &bytes) }
         } else if let array = value as? [Any] {
             bytes.append(UInt8(ascii: "["))
             number(array.count, into: &bytes)
@@ -84,14 +84,40 @@ enum ViewDigest {
         }
     }
 
-    private static func string(_ text: String, into bytes: inout [UInt8]) {
-        bytes.append(UInt8(ascii: "s"))
-        number(text.utf8.count, into: &bytes)
-        bytes.append(contentsOf: text.utf8)
+    /// Encoded as `[Any]` of its elements would be, and as a dictionary inside one.
+    private static func append(_ dictionary: [String: Any], into bytes: inout [UInt8]) {
+        let keys = dictionary.keys.sorted()
+        bytes.append(UInt8(ascii: "{"))
+        number(keys.count, into: &bytes)
+        for key in keys {
+            string(key, into: &bytes)
+            if let value = dictionary[key] { append(value, into: &bytes) }
+        }
     }
 
-    private static func number(_ value: Int, into bytes: inout [UInt8]) {
-        bytes.append(contentsOf: String(value).utf8)
+    private static func string(_ text: String, into bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "s"))
+        var text = text
+        text.withUTF8 { utf8 in
+            number(utf8.count, into: &bytes)
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    /// Decimal digits and a `;` (what `String(value)` gives, without making a string).
+    static func number(_ value: Int, into bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // 20 digits at most, kept on the stack
+        var count = 0
+        repeat {
+            withUnsafeMutableBytes(of: &digits) { $0[count] = UInt8(ascii: "0") + UInt8(magnitude % 10) }
+            magnitude /= 10
+            count += 1
+        } while magnitude > 0
+        withUnsafeBytes(of: &digits) { stored in
+            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(stored[index]) }
+        }
         bytes.append(UInt8(ascii: ";"))
     }
 }

@@ -8,9 +8,14 @@ enum Parallel {
     static func map<Value: Sendable>(_ count: Int, parallel: Bool = true,
                                      _ transform: @Sendable (Int) -> Value) -> [Value] {
         guard parallel, count > 1 else { return (0..<count).map(transform) }
-        let results = ParallelResults<Value?>(count: count, initial: nil)
-        DispatchQueue.concurrentPerform(iterations: count) { index in results.store(transform(index), at: index) }
-        return (0..<count).compactMap { results.value(at: $0) }
+        // Each result is put in its place in the array by the thread that made it:
+        // no lock, no copy (every index is written once, and read after all are done).
+        return Array(unsafeUninitializedCapacity: count) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            let slots = ResultSlots(base: base)
+            DispatchQueue.concurrentPerform(iterations: count) { index in slots.put(transform(index), at: index) }
+            initialized = count
+        }
     }
 
     /// The same over chunks of `size` indices, for work that sets something up
@@ -20,6 +25,13 @@ enum Parallel {
         let chunks = (count + size - 1) / size
         return map(chunks) { chunk in transform((chunk * size)..<min(count, (chunk + 1) * size)) }.flatMap { $0 }
     }
+}
+
+/// The uninitialized memory of `Parallel.map`'s result, shared by its threads.
+private struct ResultSlots<Value>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Value>
+
+    func put(_ value: Value, at index: Int) { (base + index).initialize(to: value) }
 }
 
 /// Results of work spread over all cores: one slot per item, each written by one thread.

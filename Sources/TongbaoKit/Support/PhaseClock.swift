@@ -14,12 +14,15 @@ struct PhaseClock {
         last = now
     }
 
-    func report() {
+    /// - Parameter prefix: put before each phase's name (a stage's own phases).
+    func report(prefix: String = "") {
         guard enabled else { return }
         let total = phases.reduce(0) { $0 + $1.1 }
         var text = ""
-        for (phase, nanoseconds) in phases { text += String(format: "%-10@ %8.1f ms\n", phase as NSString, Double(nanoseconds) / 1e6) }
-        text += String(format: "%-10@ %8.1f ms\n", "total" as NSString, Double(total) / 1e6)
+        for (phase, nanoseconds) in phases {
+            text += String(format: "%-10@ %8.1f ms\n", (prefix + phase) as NSString, Double(nanoseconds) / 1e6)
+        }
+        text += String(format: "%-10@ %8.1f ms\n", (prefix + "total") as NSString, Double(total) / 1e6)
         FileHandle.standardError.write(Data(text.utf8))
     }
 }
