@@ -140,27 +140,33 @@ public enum Builder {
         let cache = previousPages?.value ?? RenderCache()
         defer { ProcessLifetime.keep((cache, documents as Any)) }
         clock.mark("cache")
-        let rendered = SiteRenderer.render(model, asOf: loaded.asOf, theme: theme, contentRoot: content, parallel: options.parallel,
+        var rendered = SiteRenderer.render(model, asOf: loaded.asOf, theme: theme, contentRoot: content, parallel: options.parallel,
                                            cache: cache, documents: documents, lateBodies: loaded.lateBodies,
                                            prepared: (prepared.templates, prepared.templateDiagnostics))
+        // The only reference to the planned files from here on (the twins are appended without copying them).
+        var files = rendered.files
+        rendered.files = []
+        defer { ProcessLifetime.keep(files) }
         clock.mark("render")
+        // What this build learnt of each notice, encoded for the next build beside the rest (it changes no more).
+        let documentBytes = options.write ? documents.map { documents in Background { _ in documents.encoded() } } : nil
+        defer { documentBytes?.cancel() }
         report.diagnostics.append(contentsOf: rendered.diagnostics)
-        report.pages = rendered.files.count { $0.digest != nil }
-        report.pagesReused = rendered.files.count { if case .previous = $0.content { true } else { false } }
+        report.pages = files.count { $0.digest != nil }
+        report.pagesReused = files.count { if case .previous = $0.content { true } else { false } }
         let guardian = PrivacyGuard(publicPhones: model.settings.publicPhones, creditCodes: model.enterprises.compactMap(\.creditCode))
-        let finished = FileFinishing.finish(rendered.files, guardian: guardian, publishing: options.write, cache: cache)
-        defer { ProcessLifetime.keep((rendered.files, finished)) }
+        let finished = FileFinishing.finish(files, guardian: guardian, publishing: options.write, cache: cache)
+        defer { ProcessLifetime.keep(finished) }
         clock.mark("finish")
         reportPrivacy(finished.hits, options: options, content: content, diagnostics: &report.diagnostics)
-        checkCollisions(rendered.files.map(\.path) + finished.twins.map(\.path) + [Manifest.path, Publisher.marker],
+        checkCollisions(files.map(\.path) + finished.twins.map(\.path) + [Manifest.path, Publisher.marker],
                         diagnostics: &report.diagnostics, display: options.contentDisplay)
         guard !report.diagnostics.hasErrors else { return report }
-        report.files = rendered.files.count
+        report.files = files.count
         guard options.write else { return report }
 
         // What only a written site needs: compressed twins and the manifest of it all.
-        var files = rendered.files + finished.twins
-        defer { ProcessLifetime.keep(files) }
+        files += finished.twins
         let inputs = InputDigest.combine(inputLines?.value ?? "", theme: theme)
         clock.mark("inputs")
         files.append(Manifest.make(finished.entries, asOf: loaded.asOf, inputs: inputs))
@@ -172,7 +178,7 @@ public enum Builder {
             report.filesKept = published.filesKept
             clock.mark("publish")
             if options.useCache { CacheStore.save(finished.pages, output: options.output) }
-            if let documents { CacheStore.save(documents, output: options.output) }
+            if let bytes = documentBytes?.value { CacheStore.saveDocuments(bytes, output: options.output) }
             clock.mark("cache")
         } catch {
             report.diagnostics.error(SourceLocation(file: options.output.path, line: 1, column: 1), error.description)

@@ -115,6 +115,10 @@ final class DocumentCache: @unchecked Sendable {
         }
         previousBytes = slots.isEmpty ? [] : bytes
         previous = slots
+        // Filled from many threads in a rebuild: room for every previous entry from the start.
+        kept.reserveCapacity(slots.count)
+        identities.reserveCapacity(slots.count)
+        unread.reserveCapacity(slots.count)
     }
 
     /// The context of a build: the executable, the SHA-256 of the settings file
@@ -139,10 +143,13 @@ final class DocumentCache: @unchecked Sendable {
     }
 
     /// Keeps a previous entry this build used, for the next build, with the file's identity as seen now.
-    func keep(_ file: String, _ entry: Entry, identity: FileIdentity?) {
+    /// - Parameter unreadFrom: the file's path relative to the content folder when it was not read
+    ///   (its body, if needed, is read from there: `unreadBodies`).
+    func keep(_ file: String, _ entry: Entry, identity: FileIdentity?, unreadFrom relativePath: String? = nil) {
         lock.lock()
         kept[file] = .some(entry.rendered)
         identities[file] = identity
+        if let relativePath { unread[file] = (relativePath, entry.sha256) }
         reusedCount += 1
         lock.unlock()
     }

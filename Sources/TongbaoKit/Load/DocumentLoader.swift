@@ -35,12 +35,22 @@ struct DocumentLoader {
     }
 
     mutating func load(into model: inout SiteModel) {
-        model.notices += loadAll(markdownFiles("notices")) { $0.loadNoticeCached($1) }
+        var clock = PhaseClock()
+        load(into: &model, clock: &clock)
+    }
+
+    mutating func load(into model: inout SiteModel, clock: inout PhaseClock) {
+        let noticeFiles = markdownFiles("notices")
+        clock.mark("list")
+        model.notices += loadAll(noticeFiles) { $0.loadNoticeCached($1) }
+        clock.mark("notices")
         model.bulletins += loadAll(markdownFiles("bulletins")) { $0.loadBulletin($1) }
         model.pages += loadAll(markdownFiles("pages")) { $0.loadPage($1) }
         model.circularNarratives += loadAll(markdownFiles("circulars")) { $0.loadCircularNarrative($1) }
         model.exposureNarratives += loadAll(markdownFiles("exposures")) { $0.loadExposureNarrative($1) }
+        clock.mark("others")
         checkUniqueness(model)
+        clock.mark("unique")
     }
 
     /// Loads each file on its own (read, front matter, fields), on all cores;
@@ -99,8 +109,7 @@ struct DocumentLoader {
         if listedInside, let identity = files.identity(path) {
             let display = files.display(path)
             if let entry = cache.previousEntry(display, identity: identity) {
-                cache.keep(display, entry, identity: identity)
-                cache.leaveUnread(display, relativePath: path, sha256: entry.sha256)
+                cache.keep(display, entry, identity: identity, unreadFrom: path)
                 files.recordUnread(path, size: identity.size, sha256: entry.sha256)
                 diagnostics.append(contentsOf: entry.diagnostics)
                 return entry.notice

@@ -28,6 +28,8 @@ public enum SiteLoader {
     static func load(content: URL, displayRoot: String, asOf override: Day?, today: Day, documents: DocumentCache.File?,
                      settledBefore: Int = FileIdentity.settledBefore()) -> Result {
         var diagnostics = Diagnostics()
+        var clock = PhaseClock()
+        defer { clock.report(prefix: "load/") }
         let files = ContentFiles(root: content, displayRoot: displayRoot, settledBefore: settledBefore)
         guard files.isDirectory("") else {
             let exists = FileManager.default.fileExists(atPath: content.path)
@@ -49,6 +51,7 @@ public enum SiteLoader {
         var ledgers = LedgerLoader(files: files, asOf: asOf)
         ledgers.load(into: &model)
         diagnostics.append(contentsOf: ledgers.diagnostics)
+        clock.mark("ledgers")
 
         // The settings file's bytes as parsed above are part of the cache's context.
         let cache = documents.map { file in
@@ -56,9 +59,10 @@ public enum SiteLoader {
                                                          displayRoot: displayRoot),
                           bytes: file.bytes)
         }
+        clock.mark("cache")
         var loader = DocumentLoader(files: files, settings: settings)
         loader.cache = cache
-        loader.load(into: &model)
+        loader.load(into: &model, clock: &clock)
         diagnostics.append(contentsOf: loader.diagnostics)
 
         if files.isDirectory("static") {

@@ -71,6 +71,7 @@ public enum CacheStore {
     /// One line of the cache, when its file (and twin) are still as recorded.
     private static func entry(_ bytes: [UInt8], _ line: Range<Int>, root: String, folder: Int32) -> (String, RenderCache.Page)? {
         var fields: [Range<Int>] = []
+        fields.reserveCapacity(11)
         var start = line.lowerBound
         while true {
             let end = bytes[start..<line.upperBound].firstIndex(of: UInt8(ascii: "\t")) ?? line.upperBound
@@ -97,7 +98,7 @@ public enum CacheStore {
         guard bytes[fields[4]].elementsEqual([UInt8(ascii: "0")]) else { return nil }
         let path = text(0)
         let location = "\(root)/\(path)"
-        guard !path.hasPrefix("/"), !path.split(separator: "/").contains(".."), let inode = number(5), let modified = number(6),
+        guard !path.hasPrefix("/"), !hasParentComponent(bytes[fields[0]]), let inode = number(5), let modified = number(6),
               unchanged(path, in: folder, inode: inode, modified: modified, size: size) else { return nil }
         let file = RenderCache.File(location: location, size: size, sha256: text(3), identity: "\(inode)\t\(modified)",
                                     inode: UInt64(inode))
@@ -110,6 +111,17 @@ public enum CacheStore {
                                    inode: UInt64(twinInode))
         }
         return (path, RenderCache.Page(digest: text(1), file: file, twin: twin))
+    }
+
+    /// Whether a `/`-separated path has a `..` component (it would leave the output folder).
+    private static func hasParentComponent(_ path: ArraySlice<UInt8>) -> Bool {
+        var start = path.startIndex
+        while start <= path.endIndex {
+            let end = path[start...].firstIndex(of: UInt8(ascii: "/")) ?? path.endIndex
+            if end - start == 2, path[start] == UInt8(ascii: "."), path[start + 1] == UInt8(ascii: ".") { return true }
+            start = end + 1
+        }
+        return false
     }
 
     /// Whether a regular file still has the recorded inode, modification time
@@ -176,7 +188,12 @@ public enum CacheStore {
 
     /// Writes this build's document cache for the next build of `output`.
     static func save(_ documents: DocumentCache, output: URL) {
-        write(Data(documents.encoded()), named: documentsFileName, output: output)
+        saveDocuments(documents.encoded(), output: output)
+    }
+
+    /// Saves a document cache encoded beforehand (`DocumentCache.encoded`).
+    static func saveDocuments(_ bytes: [UInt8], output: URL) {
+        write(Data(bytes), named: documentsFileName, output: output)
     }
 
     /// Replaces one file of the cache folder whole (a new file renamed over the old); a failure only costs the next build time.

@@ -68,11 +68,16 @@ public indirect enum JSON: Sendable, Equatable {
     /// and U+2028/U+2029 escaped; text with none of them is copied as it is.
     static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        let plain = text.utf8.allSatisfy { byte in
-            byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte != UInt8(ascii: "<") && byte != 0xE2
+        var text = text
+        let plain = text.withUTF8 { utf8 in
+            // Nothing to escape (0xE2 starts U+2028 and U+2029): the bytes as they are.
+            for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "<") || byte == 0xE2 {
+                return false
+            }
+            output.append(contentsOf: utf8)
+            return true
         }
         if plain {
-            output += text.utf8
             output.append(UInt8(ascii: "\""))
             return
         }

@@ -31,15 +31,24 @@ public enum Manifest {
             output += "[]".utf8
         } else {
             output += "[\n".utf8
-            for (index, entry) in entries.enumerated() {
-                output += "    {\n      \"path\": ".utf8
-                JSON.writeString(entry.path, into: &output)
-                output += ",\n      \"sha256\": ".utf8
-                JSON.writeString(entry.sha256, into: &output)
-                output += ",\n      \"size\": ".utf8
-                output += String(entry.size).utf8
-                output += (index == entries.count - 1 ? "\n    }\n" : "\n    },\n").utf8
+            // Written in chunks on all cores, joined in order.
+            let size = 2048
+            let chunks = Parallel.map((entries.count + size - 1) / size) { chunk -> [UInt8] in
+                var part: [UInt8] = []
+                part.reserveCapacity(size * 170)
+                for index in (chunk * size)..<min(entries.count, (chunk + 1) * size) {
+                    let entry = entries[index]
+                    part += "    {\n      \"path\": ".utf8
+                    JSON.writeString(entry.path, into: &part)
+                    part += ",\n      \"sha256\": ".utf8
+                    JSON.writeString(entry.sha256, into: &part)
+                    part += ",\n      \"size\": ".utf8
+                    part += String(entry.size).utf8
+                    part += (index == entries.count - 1 ? "\n    }\n" : "\n    },\n").utf8
+                }
+                return part
             }
+            for chunk in chunks { output += chunk }
             output += "  ]".utf8
         }
         output += "\n}\n".utf8

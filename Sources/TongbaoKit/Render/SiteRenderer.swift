@@ -93,15 +93,19 @@ public struct SiteRenderer {
         self.hasCirculars = CircularFigures.firstRecordDay(model, asOf: asOf) != nil
         self.templates = templates
         self.markdown = MarkdownRenderer(unsafeHTML: model.settings.unsafeHTML, rootPath: model.settings.rootPath)
+        self.baseURL = model.settings.baseURL
         self.contentRoot = contentRoot
+        self.root = model.settings.rootPath
     }
 
-    var root: String { settings.rootPath }
+    /// `settings.rootPath`, worked out once (every URL starts with it).
+    let root: String
     /// Circulars exist once any ledger record is dated on or before the as-of date
     /// (computed once: every page's navigation asks).
     let hasCirculars: Bool
     func url(_ path: String) -> String { root + path }
-    func absoluteURL(_ path: String) -> String { settings.baseURL + path }
+    func absoluteURL(_ path: String) -> String { baseURL + path }
+    let baseURL: String
 
     // MARK: Plan
 
