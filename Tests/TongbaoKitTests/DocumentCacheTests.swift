@@ -221,7 +221,7 @@ import Testing
         let cache = DocumentCache(context: "test")
         let path = DocumentCacheTests.path(1)
         let sha256 = SHA256.hex(try Data(contentsOf: site.content.appendingPathComponent(path)))
-        cache.leaveUnread("content/" + path, relativePath: path, sha256: sha256)
+        cache.leaveUnread("content/" + path, relativePath: path, size: 0, sha256: sha256)
         let late = LateBodies(files: files, cache: cache)
         let read = late.read(["content/" + path])
         #expect(read.diagnostics.all.isEmpty)

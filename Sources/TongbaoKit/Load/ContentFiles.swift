@@ -48,10 +48,6 @@ struct ContentFiles: Sendable {
         return FileIdentity(status, settledBefore: settledBefore)
     }
 
-    /// Records the size and SHA-256 of a file known unchanged without reading it, for the digest of the inputs.
-    func recordUnread(_ relativePath: String, size: Int, sha256: String) {
-        digests.record(relativePath, size: size, sha256: sha256)
-    }
 
     func display(_ relativePath: String) -> String {
         displayRoot.isEmpty || displayRoot == "." ? relativePath : "\(displayRoot)/\(relativePath)"
@@ -313,6 +309,13 @@ final class ReadDigests: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return digests[relativePath]
+    }
+
+    /// Every digest recorded so far (read without a lock afterwards).
+    func all() -> [String: (size: Int, sha256: String)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return digests
     }
 }
 

@@ -78,7 +78,16 @@ final class DocumentCache: @unchecked Sendable {
     /// The identity of each file of this build's entries, when it has one.
     private var identities: [String: FileIdentity] = [:]
     /// Notices taken from the cache by their identity, their body not read: by file, where to read it and its SHA-256.
-    private var unread: [String: (relativePath: String, sha256: String)] = [:]
+    private var unread: [String: Unread] = [:]
+
+    /// A notice file taken from the cache without reading it.
+    struct Unread: Sendable {
+        /// Its path relative to the content folder.
+        let relativePath: String
+        /// Size and SHA-256 of its bytes, as recorded (the digest of the inputs needs them).
+        let size: Int
+        let sha256: String
+    }
     private let lock = NSLock()
     private var reusedCount = 0
 
@@ -149,20 +158,20 @@ final class DocumentCache: @unchecked Sendable {
         lock.lock()
         kept[file] = .some(entry.rendered)
         identities[file] = identity
-        if let relativePath { unread[file] = (relativePath, entry.sha256) }
+        if let relativePath, let identity { unread[file] = Unread(relativePath: relativePath, size: identity.size, sha256: entry.sha256) }
         reusedCount += 1
         lock.unlock()
     }
 
     /// Records that the notice at `file` was taken from the cache unread: its body, if needed, is read from `relativePath`.
-    func leaveUnread(_ file: String, relativePath: String, sha256: String) {
+    func leaveUnread(_ file: String, relativePath: String, size: Int, sha256: String) {
         lock.lock()
-        unread[file] = (relativePath, sha256)
+        unread[file] = Unread(relativePath: relativePath, size: size, sha256: sha256)
         lock.unlock()
     }
 
     /// The notices taken from the cache without reading their files, by file.
-    var unreadBodies: [String: (relativePath: String, sha256: String)] {
+    var unreadBodies: [String: Unread] {
         lock.lock()
         defer { lock.unlock() }
         return unread

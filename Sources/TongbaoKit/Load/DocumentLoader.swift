@@ -110,7 +110,6 @@ struct DocumentLoader {
             let display = files.display(path)
             if let entry = cache.previousEntry(display, identity: identity) {
                 cache.keep(display, entry, identity: identity, unreadFrom: path)
-                files.recordUnread(path, size: identity.size, sha256: entry.sha256)
                 diagnostics.append(contentsOf: entry.diagnostics)
                 return entry.notice
             }

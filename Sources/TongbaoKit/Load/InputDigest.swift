@@ -8,14 +8,17 @@ import Foundation
 /// files are hashed on all cores.
 enum InputDigest {
     /// The lines of the content folder's files; a file the loader has read
-    /// (`ContentFiles.digests`) is not read again. Stops early, with an
-    /// incomplete result, once `cancelled` says so.
-    static func contentLines(_ files: ContentFiles, cancelled: @Sendable () -> Bool = { false }) -> String {
+    /// (`ContentFiles.digests`), or knew unchanged without reading it
+    /// (`unread`: relative path → size and SHA-256), is not read again. Stops
+    /// early, with an incomplete result, once `cancelled` says so.
+    static func contentLines(_ files: ContentFiles, unread: [String: (size: Int, sha256: String)] = [:],
+                             cancelled: @Sendable () -> Bool = { false }) -> String {
         var ignored = Diagnostics()
         let paths = files.listRecursively("", diagnostics: &ignored)
         let root = files.root.path
+        let read = files.digests.all()
         return Parallel.map(paths.count) { index in
-            if let known = files.digests.digest(of: paths[index]) { return "content/\(paths[index]) \(known.size) \(known.sha256)\n" }
+            if let known = read[paths[index]] ?? unread[paths[index]] { return "content/\(paths[index]) \(known.size) \(known.sha256)\n" }
             guard !cancelled(), let data = try? ContentFiles.contents(root + "/" + paths[index]) else { return "" }
             return "content/\(paths[index]) \(data.count) \(SHA256.hex(data))\n"
         }.joined()
