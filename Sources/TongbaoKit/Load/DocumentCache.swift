@@ -36,6 +36,8 @@ final class DocumentCache: @unchecked Sendable {
         /// the template and section are unchanged, the digest need not be made again.
         let pageContext: String
         let pageDigest: String
+        /// The digest of the notice's summary in list pages (`SiteRenderer.noticeSummary`); empty when not known.
+        var summaryDigest: String = ""
     }
 
     struct Entry: Sendable {
@@ -310,6 +312,7 @@ final class DocumentCache: @unchecked Sendable {
             writer.string(rendered.viewDigest)
             writer.string(rendered.pageContext)
             writer.string(rendered.pageDigest)
+            writer.string(rendered.summaryDigest)
         }
     }
 
@@ -327,8 +330,10 @@ final class DocumentCache: @unchecked Sendable {
                 links.append(Link(url: url, location: location, target: target))
             }
             guard let warnings = readDiagnostics(&reader, file: file), let viewDigest = reader.string(),
-                  let pageContext = reader.string(), let pageDigest = reader.string() else { return nil }
-            rendered = Rendered(links: links, warnings: warnings, viewDigest: viewDigest, pageContext: pageContext, pageDigest: pageDigest)
+                  let pageContext = reader.string(), let pageDigest = reader.string(),
+                  let summaryDigest = reader.string() else { return nil }
+            rendered = Rendered(links: links, warnings: warnings, viewDigest: viewDigest, pageContext: pageContext, pageDigest: pageDigest,
+                                summaryDigest: summaryDigest)
         }
         guard reader.atEnd else { return nil }
         return Entry(sha256: sha256, notice: notice, diagnostics: diagnostics, rendered: rendered)

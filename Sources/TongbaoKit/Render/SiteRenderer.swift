@@ -36,12 +36,18 @@ public struct SiteRenderer {
     /// By the notice's place in `publication.notices`.
     var reusedNotices: [ReusedNotice?] = []
     /// What rendering each other notice's body gave, by file, kept for the document cache with its page's view digest.
-    var renderedNotices: [String: (page: Int, facts: DocumentCache.Rendered)] = [:]
+    var renderedNotices: [String: (page: Int, facts: DocumentCache.Rendered, position: Int)] = [:]
+    /// What the document cache knew of each notice's rendering, when findReusedNotices looked.
+    var knownRendered: DocumentCache.RenderedLookup?
+    /// The digest of each published notice's summary (`noticeSummary`), by its place in `publication.notices`.
+    var summaryDigests: [String] = []
 
-    /// A list's item, made on any core (its view data holds only strings, numbers and flags).
-    struct ListItem: @unchecked Sendable {
-        let view: [String: Any]
+    /// A document in a list page: its place among the section's documents, its
+    /// year, and the digest of its summary's view data (`ViewDigest.digest`).
+    struct ListEntry: Sendable {
+        let position: Int
         let year: Int
+        let digest: String
     }
 
     struct ReusedNotice: Sendable {
@@ -132,19 +138,28 @@ public struct SiteRenderer {
                 emitPrevious(path: SitePaths.notice(notice.source.slug), page: reused.page, digest: reused.digest,
                              viewDigest: reused.facts.viewDigest, lastModified: notice.date)
             } else {
-                if let facts = bodies.facts[notice.source.file] { renderedNotices[notice.source.file] = (files.count, facts) }
+                if let facts = bodies.facts[notice.source.file] { renderedNotices[notice.source.file] = (files.count, facts, index) }
                 renderNotice(notice, body: bodies.notices[notice.source.slug] ?? "")
             }
         }
         clock.mark("pages")
         let notices = publication.notices, root = self.root
+        // A summary's digest is the document cache's while its notice is unchanged (same file, tool and site.yml).
+        let known = knownRendered
+        summaryDigests = Parallel.map(notices.count) { index in
+            if let cached = known?[notices[index].source.file]?.summaryDigest, !cached.isEmpty { return cached }
+            return ViewDigest.digest(SiteRenderer.noticeSummary(notices[index], root: root))
+        }
         renderLists(section: "notices", heading: "通知公告",
-                    items: Parallel.mapChunks(notices.count, size: 256) { range in
-                        notices[range].map { ListItem(view: SiteRenderer.noticeSummary($0, root: root), year: $0.date.year) }
-                    }.map { ($0.view, $0.year) })
+                    entries: notices.indices.map { ListEntry(position: $0, year: notices[$0].date.year, digest: summaryDigests[$0]) },
+                    summary: { SiteRenderer.noticeSummary(notices[$0], root: root) })
         clock.mark("lists")
         for bulletin in publication.bulletins { renderBulletin(bulletin, body: bodies.bulletins[bulletin.issue] ?? "") }
-        renderLists(section: "bulletins", heading: "工作简报", items: publication.bulletins.map { (bulletinSummary($0), $0.date.year) })
+        let bulletins = publication.bulletins
+        renderLists(section: "bulletins", heading: "工作简报",
+                    entries: bulletins.indices.map { ListEntry(position: $0, year: bulletins[$0].date.year,
+                                                               digest: ViewDigest.digest(bulletinSummary(bulletins[$0]))) },
+                    summary: { [self] in bulletinSummary(bulletins[$0]) })
         for page in publication.pages { renderPage(page, body: bodies.pages[page.source.slug] ?? "") }
         renderNotFound()
         let circularEntries = circulars.months.map { figures in
@@ -177,6 +192,7 @@ public struct SiteRenderer {
         guard let documents, let template = templates.digests["notice"] else { return }
         let context = ViewDigest.context(template: template, shared: siteView(section: "notices").digests)
         let notices = publication.notices, cache = self.cache, rendered = documents.allRendered()
+        knownRendered = rendered
         reusedNotices = Parallel.map(notices.count) { index -> ReusedNotice? in
             let notice = notices[index]
             guard let facts = rendered[notice.source.file] else { return nil }
@@ -220,7 +236,8 @@ public struct SiteRenderer {
             guard let own = page.viewDigest, let digest = page.digest, let context = page.digestContext else { continue }
             let facts = rendered.facts
             documents.setRendered(file, DocumentCache.Rendered(links: facts.links, warnings: facts.warnings, viewDigest: own,
-                                                               pageContext: context, pageDigest: digest))
+                                                               pageContext: context, pageDigest: digest,
+                                                               summaryDigest: summaryDigests[rendered.position]))
         }
     }
 
@@ -444,31 +461,57 @@ public struct SiteRenderer {
     }
 
     /// The list of a section, paginated, and one paginated archive per year.
-    mutating func renderLists(section: String, heading: String, items: [([String: Any], Int)]) {
+    /// - Parameter summary: the view data of the entry at a position (`noticeSummary` …), made only for pages rendered.
+    mutating func renderLists(section: String, heading: String, entries: [ListEntry], summary: ([Int]) -> [[String: Any]]) {
         let base = "\(section)/"
-        let years = Array(Set(items.map(\.1))).sorted(by: >)
+        let years = Array(Set(entries.map(\.year))).sorted(by: >)
+        var counts: [Int: Int] = [:]
+        for entry in entries { counts[entry.year, default: 0] += 1 }
         func yearLinks(current: Int?) -> [[String: Any]] {
             years.map { year in
-                ["year": year, "url": url("\(base)\(year)/"), "count": items.count { $0.1 == year }, "current": year == current]
+                ["year": year, "url": url("\(base)\(year)/"), "count": counts[year] ?? 0, "current": year == current]
             }
         }
-        renderPaginated(section: section, base: base, heading: heading, items: items.map(\.0), years: yearLinks(current: nil),
-                        breadcrumbs: [])
+        renderPaginated(section: section, base: base, heading: heading, entries: entries, years: yearLinks(current: nil),
+                        breadcrumbs: [], summary: summary)
         for year in years {
             renderPaginated(section: section, base: "\(base)\(year)/", heading: "\(year)年\(heading)",
-                            items: items.filter { $0.1 == year }.map(\.0), years: yearLinks(current: year),
-                            breadcrumbs: [(heading, base)])
+                            entries: entries.filter { $0.year == year }, years: yearLinks(current: year),
+                            breadcrumbs: [(heading, base)], summary: summary)
         }
     }
 
-    mutating func renderPaginated(section: String, base: String, heading: String, items: [[String: Any]],
-                                          years: [[String: Any]], breadcrumbs: [(String, String)]) {
+    mutating func renderLists(section: String, heading: String, entries: [ListEntry], summary: (Int) -> [String: Any]) {
+        renderLists(section: section, heading: heading, entries: entries, summary: { $0.map(summary) })
+    }
+
+    /// The pages of one list. A page's key in the render cache is made from what
+    /// its view data is made from (the entries' summary digests, the page's
+    /// number, the list's heading, years and trail, and its template and
+    /// section), so that a page unchanged since the previous build is linked
+    /// from it without making its view data at all.
+    mutating func renderPaginated(section: String, base: String, heading: String, entries: [ListEntry],
+                                  years: [[String: Any]], breadcrumbs: [(String, String)], summary: ([Int]) -> [[String: Any]]) {
         let size = settings.pageSize
-        let total = max(1, (items.count + size - 1) / size)
+        let total = max(1, (entries.count + size - 1) / size)
+        let shared = siteView(section: section).digests
+        let context = ViewDigest.context(template: templates.digests[section] ?? section, shared: shared)
+        let yearsDigest = ViewDigest.digest(years)
+        let trail: [Any] = breadcrumbs.map { [$0.0, $0.1] as [Any] }
         for number in 1...total {
-            let slice = Array(items.dropFirst((number - 1) * size).prefix(size))
+            let slice = entries.dropFirst((number - 1) * size).prefix(size)
+            let path = SitePaths.listPage(base, number)
+            let title = number == 1 ? heading : "\(heading)（第\(number)页）"
+            let description = "\(settings.title)\(heading)"
+            let plan: [Any] = ["list", section, base, heading, number, total, entries.isEmpty, title, description, absoluteURL(path),
+                               url(path), trail, yearsDigest, slice.map(\.digest)]
+            let digest = ViewDigest.page(context: context, own: ViewDigest.digest(plan))
+            if let page = cache.page(at: path + "index.html", digest: digest) {
+                emitPrevious(path: path, page: page, digest: digest, viewDigest: "", lastModified: nil)
+                continue
+            }
             var view: [String: Any] = [
-                "list": ["heading": heading, "items": slice, "empty": items.isEmpty] as [String: Any],
+                "list": ["heading": heading, "items": summary(slice.map(\.position)), "empty": entries.isEmpty] as [String: Any],
                 "years": years,
             ]
             if total > 1 {
@@ -483,9 +526,8 @@ public struct SiteRenderer {
                 if number < total { pagination["next_url"] = url(SitePaths.listPage(base, number + 1)) }
                 view["pagination"] = pagination
             }
-            let title = number == 1 ? heading : "\(heading)（第\(number)页）"
-            emit(section, path: SitePaths.listPage(base, number), title: title, section: section, breadcrumbs: breadcrumbs,
-                 description: "\(settings.title)\(heading)", extra: view)
+            emit(section, path: path, title: title, section: section, breadcrumbs: breadcrumbs,
+                 description: description, extra: view, digest: (digest, context))
         }
     }
 
@@ -581,8 +623,10 @@ public struct SiteRenderer {
     }
 
     /// Renders one page through `template` and plans its file; HTML pages go into the sitemap.
+    /// - Parameter digest: the page's key and its context, when the caller made them (list pages); else made from the view data.
     mutating func emit(_ template: String, path: String, title: String, section: String?, breadcrumbs: [(String, String)],
-                               description: String, extra: [String: Any], lastModified: Day? = nil) {
+                               description: String, extra: [String: Any], lastModified: Day? = nil,
+                               digest: (page: String, context: String)? = nil) {
         var view = extra
         let site = siteView(section: section)
         view["site"] = site.site
@@ -595,7 +639,7 @@ public struct SiteRenderer {
         view["mask_name"] = NameMask.lambda
         let file = path.hasSuffix(".html") ? path : "\(path)index.html"
         // Planned now, rendered later with the other pages, in parallel.
-        let job = PageJob(index: files.count, path: file, template: template, view: view, sectionDigests: site.digests)
+        let job = PageJob(index: files.count, path: file, template: template, view: view, sectionDigests: site.digests, digest: digest)
         if let queue { queue.add(job) } else { pages.append(job) }
         files.append(OutputFile(path: file, text: ""))
         if template != "404" { sitemap.append(SitemapEntry(path: path, lastModified: lastModified)) }
@@ -679,9 +723,14 @@ final class PageQueue: @unchecked Sendable {
     /// digest), or rendered through its template now.
     static func render(_ job: PageJob, templates: TemplateSet, cache: RenderCache) -> OutputFile {
         // The key of the render cache: a page made from the same template and view data is the same page.
-        let own = ViewDigest.own(job.view, shared: job.sectionDigests)
-        let context = ViewDigest.context(template: templates.digests[job.template] ?? job.template, shared: job.sectionDigests)
-        let digest = ViewDigest.page(context: context, own: own)
+        let own: String, context: String, digest: String
+        if let known = job.digest {
+            (own, context, digest) = ("", known.context, known.page)
+        } else {
+            own = ViewDigest.own(job.view, shared: job.sectionDigests)
+            context = ViewDigest.context(template: templates.digests[job.template] ?? job.template, shared: job.sectionDigests)
+            digest = ViewDigest.page(context: context, own: own)
+        }
         var file: OutputFile
         if let page = cache.page(at: job.path, digest: digest) {
             file = OutputFile(path: job.path, content: .previous(page), digest: digest)
@@ -705,4 +754,6 @@ struct PageJob: @unchecked Sendable {
     let view: [String: Any]
     /// Digests of `view["site"]` and `view["chrome"]`, shared by the pages of a section.
     let sectionDigests: [String: String]
+    /// The page's key and context when its planner made them from what the view is made from (list pages).
+    var digest: (page: String, context: String)? = nil
 }
