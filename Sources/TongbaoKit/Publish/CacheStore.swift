@@ -21,8 +21,8 @@ public enum CacheStore {
         let twin: (size: Int, sha256: String)?
         /// The identities of its file and twin when they are the previous build's
         /// (linked, so inode and modification time are unchanged); nil to look.
-        var identity: String?
-        var twinIdentity: String?
+        var identity: RenderCache.FileStamp?
+        var twinIdentity: RenderCache.FileStamp?
     }
 
     public static func folder(for output: URL) -> URL {
@@ -100,15 +100,15 @@ public enum CacheStore {
         let location = "\(root)/\(path)"
         guard !path.hasPrefix("/"), !hasParentComponent(bytes[fields[0]]), let inode = number(5), let modified = number(6),
               unchanged(path, in: folder, inode: inode, modified: modified, size: size) else { return nil }
-        let file = RenderCache.File(location: location, size: size, sha256: text(3), identity: "\(inode)\t\(modified)",
-                                    inode: UInt64(inode))
+        let file = RenderCache.File(location: location, size: size, sha256: text(3),
+                                    stamp: RenderCache.FileStamp(inode: UInt64(inode), modified: modified))
         var twin: RenderCache.File?
         if fields.count == 11 {
             let twinLocation = location + ".gz"
             guard let twinSize = number(7), let twinInode = number(9), let twinModified = number(10),
                   unchanged(path + ".gz", in: folder, inode: twinInode, modified: twinModified, size: twinSize) else { return nil }
-            twin = RenderCache.File(location: twinLocation, size: twinSize, sha256: text(8), identity: "\(twinInode)\t\(twinModified)",
-                                   inode: UInt64(twinInode))
+            twin = RenderCache.File(location: twinLocation, size: twinSize, sha256: text(8),
+                                   stamp: RenderCache.FileStamp(inode: UInt64(twinInode), modified: twinModified))
         }
         return (path, RenderCache.Page(digest: text(1), file: file, twin: twin))
     }
@@ -145,15 +145,22 @@ public enum CacheStore {
                 text.append(UInt8(ascii: "\t"))
                 text += value.utf8
             }
-            func field(_ value: Int) { field(String(value)) }
+            func field(_ value: Int) {
+                text.append(UInt8(ascii: "\t"))
+                ViewDigest.decimal(value, into: &text)
+            }
+            func field(_ stamp: RenderCache.FileStamp) {
+                field(Int(bitPattern: UInt(stamp.inode)))
+                field(stamp.modified)
+            }
             for record in records[range] where !record.path.utf8.contains(where: { $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") }) {
                 let location = "\(root)/\(record.path)"
                 // A page linked from the previous site has the identity it had; if the link was
                 // not made after all, the next build finds the file changed and renders it again.
-                guard let found = record.identity ?? identity(of: location)?.identity else { continue }
-                var twinFound: String?
+                guard let found = record.identity ?? stamp(of: location) else { continue }
+                var twinFound: RenderCache.FileStamp?
                 if record.twin != nil {
-                    guard let twinIdentity = record.twinIdentity ?? identity(of: location + ".gz")?.identity else { continue }
+                    guard let twinIdentity = record.twinIdentity ?? stamp(of: location + ".gz") else { continue }
                     twinFound = twinIdentity
                 }
                 text += record.path.utf8
@@ -210,17 +217,11 @@ public enum CacheStore {
         }
     }
 
-    /// Inode and modification time (ns) of a regular file, tab-separated, and its size; nil otherwise.
-    static func identity(of path: String) -> (identity: String, size: Int)? {
+    /// Inode and modification time (ns) of a regular file; nil otherwise, or when its time does not fit.
+    static func stamp(of path: String) -> RenderCache.FileStamp? {
         var status = stat()
-        guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG, modifiedNanoseconds(status) != nil else { return nil }
-        return (identity(status), Int(status.st_size))
-    }
-
-    /// The identity recorded for a file with this status: inode and modification time (ns),
-    /// tab-separated; a time out of range (after 2262) gives one that matches no record.
-    static func identity(_ status: stat) -> String {
-        "\(status.st_ino)\t\(modifiedNanoseconds(status).map(String.init) ?? "?")"
+        guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
+        return RenderCache.FileStamp(status)
     }
 
     /// The modification time in nanoseconds since 1970; nil when it does not fit.

@@ -416,7 +416,7 @@ public enum Publisher {
             // it is linked only if it is still that file.
             var status = stat()
             if recorded.location.withCString({ lstat($0, &status) }) == 0, status.st_mode & S_IFMT == S_IFREG,
-               Int(status.st_size) == recorded.size, CacheStore.identity(status) == recorded.identity {
+               Int(status.st_size) == recorded.size, let stamp = recorded.stamp, RenderCache.FileStamp(status) == stamp {
                 live = (recorded.location, status)
             }
         }

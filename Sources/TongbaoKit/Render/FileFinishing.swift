@@ -115,8 +115,7 @@ enum FileFinishing {
         if let digest {
             result.page = CacheStore.Record(path: path, digest: digest, size: page.file.size, sha256: page.file.sha256,
                                             candidates: false, twin: page.twin.map { ($0.size, $0.sha256) },
-                                            identity: page.file.identity.isEmpty ? nil : page.file.identity,
-                                            twinIdentity: page.twin.flatMap { $0.identity.isEmpty ? nil : $0.identity })
+                                            identity: page.file.stamp, twinIdentity: page.twin?.stamp)
         }
         return result
     }

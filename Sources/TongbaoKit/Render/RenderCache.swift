@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the previous build of an output folder rendered: for every page made
 /// through a template, the digest of its template and view data and what was
 /// published for it. A page whose digest is unchanged is not rendered,
@@ -11,11 +13,27 @@ public struct RenderCache: Sendable {
         public let location: String
         public let size: Int
         public let sha256: String
-        /// Inode and modification time when the cache was read (`CacheStore.identity`),
-        /// checked again when the file is linked.
-        public var identity: String = ""
-        /// The inode in `identity`, as a number (the publish stage compares it for every file).
-        var inode: UInt64?
+        /// Inode and modification time (ns) when the cache was read, checked again when the file is linked.
+        var stamp: FileStamp?
+        /// The inode of `stamp` (the publish stage compares it for every file).
+        var inode: UInt64? { stamp?.inode }
+    }
+
+    /// A published file's inode and modification time in nanoseconds, as the render cache records them.
+    struct FileStamp: Sendable, Equatable {
+        let inode: UInt64
+        let modified: Int
+
+        /// The stamp of a file with this status; nil when its time does not fit (after 2262).
+        init?(_ status: stat) {
+            guard let modified = CacheStore.modifiedNanoseconds(status) else { return nil }
+            self.init(inode: UInt64(status.st_ino), modified: modified)
+        }
+
+        init(inode: UInt64, modified: Int) {
+            self.inode = inode
+            self.modified = modified
+        }
     }
 
     public struct Page: Sendable, Equatable {

@@ -106,6 +106,12 @@ enum ViewDigest {
 
     /// Decimal digits and a `;` (what `String(value)` gives, without making a string).
     static func number(_ value: Int, into bytes: inout [UInt8]) {
+        decimal(value, into: &bytes)
+        bytes.append(UInt8(ascii: ";"))
+    }
+
+    /// The decimal digits of `value`, as `String(value)` writes them.
+    static func decimal(_ value: Int, into bytes: inout [UInt8]) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // 20 digits at most, kept on the stack
@@ -118,6 +124,5 @@ enum ViewDigest {
         withUnsafeBytes(of: &digits) { stored in
             for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(stored[index]) }
         }
-        bytes.append(UInt8(ascii: ";"))
     }
 }
