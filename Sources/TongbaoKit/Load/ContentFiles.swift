@@ -266,6 +266,26 @@ extension ContentFiles {
         return try contents(path, status: &status)
     }
 
+    /// A whole file as an array of bytes (a cache file: no copy from `Data`); nil when it cannot be read.
+    static func byteArray(_ path: String) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
+        var bytes = [UInt8](repeating: 0, count: max(0, Int(status.st_size)))
+        var filled = 0
+        while filled < bytes.count {
+            let got = bytes.withUnsafeMutableBytes { buffer in
+                Glibc.read(descriptor, buffer.baseAddress?.advanced(by: filled), buffer.count - filled)
+            }
+            if got < 0, errno == EINTR { continue }
+            guard got > 0 else { return nil } // an error, or the file shrank while it was read
+            filled += got
+        }
+        return bytes
+    }
+
     /// A whole file, and its status as `fstat` gave it before reading.
     static func contents(_ path: String, status: inout stat) throws -> Data {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)

@@ -428,7 +428,7 @@ final class DocumentCache: @unchecked Sendable {
         guard let slug = reader.string(), let title = reader.string(), let draft = reader.bool(),
               let description = reader.optionalString(), let bodyLine = reader.int(), positions.contains(bodyLine),
               let fieldCount = reader.count() else { return nil }
-        var fieldLocations: [String: SourceLocation] = [:]
+        var fieldLocations = [String: SourceLocation](minimumCapacity: fieldCount)
         for _ in 0..<fieldCount {
             guard let key = reader.string(), let location = readLocation(&reader, file: file) else { return nil }
             fieldLocations[key] = location

@@ -34,11 +34,10 @@ public enum CacheStore {
     /// Stops checking files, with an incomplete cache, once `cancelled` says so (the build ended early).
     static func load(output: URL, cancelled: @Sendable () -> Bool = { false }) -> RenderCache {
         let output = output.standardizedFileURL
-        guard let data = try? ContentFiles.contents(folder(for: output).appendingPathComponent(fileName).path) else {
+        // Read as bytes: 20,000 lines split as Swift strings cost more than checking all their files.
+        guard let bytes = ContentFiles.byteArray(folder(for: output).appendingPathComponent(fileName).path) else {
             return RenderCache()
         }
-        // Read as bytes: 20,000 lines split as Swift strings cost more than checking all their files.
-        let bytes = [UInt8](data)
         var lines: [Range<Int>] = []
         var start = 0
         while start < bytes.count {
@@ -190,7 +189,7 @@ public enum CacheStore {
     /// the loader uses its entries when they were made in the same context.
     static func loadDocuments(output: URL) -> DocumentCache.File {
         let path = folder(for: output).appendingPathComponent(documentsFileName).path
-        return DocumentCache.File(bytes: (try? ContentFiles.contents(path)).map { Array($0) } ?? [], tool: toolIdentity())
+        return DocumentCache.File(bytes: ContentFiles.byteArray(path) ?? [], tool: toolIdentity())
     }
 
     /// Writes this build's document cache for the next build of `output`.

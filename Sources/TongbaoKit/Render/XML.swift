@@ -2,9 +2,13 @@
 enum XML {
     static func escape(_ text: String) -> String {
         // Most text (paths, dates, ASCII titles) needs nothing escaped or dropped.
-        let plain = text.utf8.allSatisfy { byte in
-            byte >= 0x20 && byte < 0x80 && byte != UInt8(ascii: "&") && byte != UInt8(ascii: "<") && byte != UInt8(ascii: ">")
-                && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "'")
+        var text = text
+        let plain = text.withUTF8 { utf8 in
+            for byte in utf8 where byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<")
+                || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                return false
+            }
+            return true
         }
         if plain { return text }
         var result = ""
