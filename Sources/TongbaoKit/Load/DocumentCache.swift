@@ -38,6 +38,8 @@ final class DocumentCache: @unchecked Sendable {
         let pageDigest: String
         /// The digest of the notice's summary in list pages (`SiteRenderer.noticeSummary`); empty when not known.
         var summaryDigest: String = ""
+        /// The start of the body's text for the feed, when the notice was in the feed as it was rendered; else empty.
+        var feedSummary: String = ""
     }
 
     struct Entry: Sendable {
@@ -313,6 +315,7 @@ final class DocumentCache: @unchecked Sendable {
             writer.string(rendered.pageContext)
             writer.string(rendered.pageDigest)
             writer.string(rendered.summaryDigest)
+            writer.string(rendered.feedSummary)
         }
     }
 
@@ -331,9 +334,9 @@ final class DocumentCache: @unchecked Sendable {
             }
             guard let warnings = readDiagnostics(&reader, file: file), let viewDigest = reader.string(),
                   let pageContext = reader.string(), let pageDigest = reader.string(),
-                  let summaryDigest = reader.string() else { return nil }
+                  let summaryDigest = reader.string(), let feedSummary = reader.string() else { return nil }
             rendered = Rendered(links: links, warnings: warnings, viewDigest: viewDigest, pageContext: pageContext, pageDigest: pageDigest,
-                                summaryDigest: summaryDigest)
+                                summaryDigest: summaryDigest, feedSummary: feedSummary)
         }
         guard reader.atEnd else { return nil }
         return Entry(sha256: sha256, notice: notice, diagnostics: diagnostics, rendered: rendered)

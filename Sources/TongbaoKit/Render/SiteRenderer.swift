@@ -211,12 +211,19 @@ public struct SiteRenderer {
     /// Whether the notice at `index` of `publication.notices` is in the feed (the newest ones).
     func isInFeed(_ index: Int) -> Bool { index < Feed.limit }
 
+    /// Whether the notice at `index` needs its body rendered: its page is rendered again, or
+    /// it is in the feed and the document cache does not have the start of its text.
+    func needsBody(_ index: Int) -> Bool {
+        guard let reused = reused(index) else { return true }
+        return isInFeed(index) && reused.facts.feedSummary.isEmpty
+    }
+
     /// Reads the bodies still needed of the notices loaded without them: those
     /// whose page is rendered again, and those in the feed.
     mutating func readLateBodies(diagnostics: inout Diagnostics) {
         guard let lateBodies, !lateBodies.unread.isEmpty else { return }
         let wanted = publication.notices.indices.filter { index in
-            lateBodies.isUnread(publication.notices[index].source.file) && (reused(index) == nil || isInFeed(index))
+            lateBodies.isUnread(publication.notices[index].source.file) && needsBody(index)
         }.map { publication.notices[$0].source.file }
         let read = lateBodies.read(wanted)
         bodiesReadLate = read.bodies
@@ -237,7 +244,8 @@ public struct SiteRenderer {
             let facts = rendered.facts
             documents.setRendered(file, DocumentCache.Rendered(links: facts.links, warnings: facts.warnings, viewDigest: own,
                                                                pageContext: context, pageDigest: digest,
-                                                               summaryDigest: summaryDigests[rendered.position]))
+                                                               summaryDigest: summaryDigests[rendered.position],
+                                                               feedSummary: facts.feedSummary))
         }
     }
 
@@ -266,10 +274,11 @@ public struct SiteRenderer {
             let page = SitePaths.notice(notice.source.slug)
             links += facts.links.map { DocumentLink(url: $0.url, page: page, location: $0.location, target: $0.target) }
             diagnostics.append(contentsOf: facts.warnings)
+            if isInFeed(index), !facts.feedSummary.isEmpty { bodies.feedSummaries[notice.source.slug] = facts.feedSummary }
         }
         let notices = publication.notices
         let documents: [(source: DocumentSource, page: String, notice: Bool, inFeed: Bool, reused: Bool)] =
-            notices.indices.filter { reused($0) == nil || isInFeed($0) }
+            notices.indices.filter { needsBody($0) }
                 .map { (withBody(notices[$0].source), SitePaths.notice(notices[$0].source.slug), true, isInFeed($0), reused($0) != nil) }
             + publication.bulletins.map { ($0.source, SitePaths.bulletin($0.issue), false, false, false) }
             + publication.pages.map { ($0.source, SitePaths.page($0.source.slug), false, false, false) }
@@ -290,7 +299,8 @@ public struct SiteRenderer {
             if document.notice, let cache = self.documents, cache.contains(file) {
                 bodies.facts[file] = DocumentCache.Rendered(
                     links: links[linkCount...].map { DocumentCache.Link(url: $0.url, location: $0.location, target: $0.target) },
-                    warnings: Array(diagnostics.all[diagnosticCount...]), viewDigest: "", pageContext: "", pageDigest: "")
+                    warnings: Array(diagnostics.all[diagnosticCount...]), viewDigest: "", pageContext: "", pageDigest: "",
+                    feedSummary: document.inFeed ? feedSummary : "")
             }
         }
         for notice in publication.notices { bodies.notices[notice.source.slug] = html[notice.source.file] }
