@@ -197,6 +197,20 @@ import Testing
         #expect(TemporarySite.tree(site.output) == TemporarySite.tree(clean))
     }
 
+    /// A notice that enters the feed (a newer one dated back) has its body read and its summary made, though its page is unchanged.
+    @Test func aNoticeEnteringTheFeedGetsItsSummary() throws {
+        let site = try DocumentCacheTests.site(count: 60)
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        let second = site.build()
+        #expect(second.noticesUnread == 61)
+        let newest = try #require((1...60).max { DocumentCacheTests.day($0) < DocumentCacheTests.day($1) })
+        let result = try IncrementalTests.rebuild(site) { site in
+            try site.edit(DocumentCacheTests.path(newest)) { $0.replacingOccurrences(of: "date: \(DocumentCacheTests.day(newest))", with: "date: 2020-12-31") }
+        }
+        #expect(result.changed.contains("feed.xml"))
+    }
+
     /// Files changed within the margin before a build are read however their identity looks (an edit in the same clock tick keeps it).
     @Test func recentlyChangedFilesAreReadAgain() throws {
         let site = try DocumentCacheTests.site()
