@@ -294,7 +294,9 @@ public struct SiteRenderer {
             if document.inFeed { bodies.feedSummaries[document.source.slug] = feedSummary }
             if document.reused { continue }
             let (linkCount, diagnosticCount) = (links.count, diagnostics.all.count)
-            html[file] = record(rendered, of: document.source, page: document.page, diagnostics: &diagnostics)
+            let body = record(rendered, of: document.source, page: document.page, diagnostics: &diagnostics)
+            // A notice's body by its slug; the others' by their file, placed below.
+            if document.notice { bodies.notices[document.source.slug] = body } else { html[file] = body }
             bodies.summaries[file] = summary
             if document.notice, let cache = self.documents, cache.contains(file) {
                 bodies.facts[file] = DocumentCache.Rendered(
@@ -303,7 +305,6 @@ public struct SiteRenderer {
                     feedSummary: document.inFeed ? feedSummary : "")
             }
         }
-        for notice in publication.notices { bodies.notices[notice.source.slug] = html[notice.source.file] }
         for bulletin in publication.bulletins { bodies.bulletins[bulletin.issue] = html[bulletin.source.file] }
         for page in publication.pages { bodies.pages[page.source.slug] = html[page.source.file] }
         return bodies
