@@ -103,6 +103,11 @@ public enum Builder {
             CacheStore.load(output: output, cancelled: cancelled)
         } : nil
         defer { previousPages?.cancel() }
+        // What the publish stage recorded of the staging folder's trees, read beside the loading.
+        let stagingRecords = options.useCache && options.write ? Background { [output = options.output] _ in
+            CacheStore.loadStagingRecords(output: output)
+        } : nil
+        defer { stagingRecords?.cancel() }
         // The theme is read and its templates parsed beside the loading (it needs no content).
         let templatesDisplay = options.templates?.path ?? displayPath(templatesDirectory)
         let preparedTheme = Background { _ in
@@ -180,12 +185,15 @@ public enum Builder {
         clock.mark("manifest")
         report.files = files.count
         do {
-            let published = try Publisher.publish(files, to: options.output)
+            // A build told to trust recent content files (the tests) trusts recent folder records too.
+            let published = try Publisher.publish(files, to: options.output, records: stagingRecords?.value ?? [],
+                                                  margin: options.settledBefore == nil ? StagingRecord.margin : 0)
             report.bytes = published.bytesWritten
             report.filesKept = published.filesKept
             clock.mark("publish")
             if options.useCache { CacheStore.save(finished.pages, output: options.output) }
             if let bytes = documentBytes?.value { CacheStore.saveDocuments(bytes, output: options.output) }
+            if options.useCache { CacheStore.saveStagingRecords(published.records, output: options.output) }
             clock.mark("cache")
         } catch {
             report.diagnostics.error(SourceLocation(file: options.output.path, line: 1, column: 1), error.description)

@@ -184,6 +184,16 @@ public enum CacheStore {
     }
 
     static let documentsFileName = "documents.bin"
+    static let stagingFileName = "staging.bin"
+
+    /// What earlier builds recorded of the two trees of `output` (`StagingRecord`); none when unreadable.
+    static func loadStagingRecords(output: URL) -> [StagingRecord] {
+        ContentFiles.byteArray(folder(for: output).appendingPathComponent(stagingFileName).path).map(StagingRecord.decode) ?? []
+    }
+
+    static func saveStagingRecords(_ records: [StagingRecord], output: URL) {
+        write(Data(StagingRecord.encode(records)), named: stagingFileName, output: output)
+    }
 
     /// The document cache file the previous build of `output` saved (empty when there is none);
     /// the loader uses its entries when they were made in the same context.

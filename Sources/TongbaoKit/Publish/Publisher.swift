@@ -24,6 +24,8 @@ public enum Publisher {
         /// Files carried over from the previous site unchanged (hard links).
         public let filesKept: Int
         public let bytesWritten: Int
+        /// What the two trees hold, for the next builds (`StagingRecord`).
+        var records: [StagingRecord] = []
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -36,6 +38,14 @@ public enum Publisher {
     static let markerText = "此目录由 tongbao 生成，每次构建会整体替换。\n"
 
     public static func publish(_ files: [OutputFile], to output: URL) throws(Failure) -> Report {
+        try publish(files, to: output, records: [])
+    }
+
+    /// - Parameters:
+    ///   - records: what earlier builds recorded of the staging folder (`StagingRecord`); the report carries the new ones.
+    ///   - margin: how much older than its record a folder's times must be for the record to be trusted (nanoseconds).
+    static func publish(_ files: [OutputFile], to output: URL, records: [StagingRecord],
+                        margin: Int = StagingRecord.margin) throws(Failure) -> Report {
         let manager = FileManager.default
         let output = output.standardizedFileURL
         let parent = output.deletingLastPathComponent()
@@ -58,24 +68,38 @@ public enum Publisher {
             throw Failure(description: "无法创建临时输出目录 \(staging.path)：\(error.localizedDescription)")
         }
         let outcome: Outcome
+        // The record of the staging tree, when it is the tree a build recorded (its root folder's device and inode).
+        let stagingRoot = folderIdentity(staging.path), liveRoot = folderIdentity(output.path)
+        let record = reuse ? records.first { stagingRoot != nil && $0.device == stagingRoot?.device && $0.root == stagingRoot?.inode } : nil
         do {
             do {
-                outcome = try fill(staging.path, layout: layout, files: files, marker: markerFile, previous: previous, reuse: reuse)
+                outcome = try fill(staging.path, layout: layout, files: files, marker: markerFile, previous: previous, reuse: reuse,
+                                   record: record.map { ($0, margin) })
             } catch is Unlistable {
                 // A folder of the kept staging folder could not be read as tongbao leaves it.
                 try makeFresh(staging.path)
-                outcome = try fill(staging.path, layout: layout, files: files, marker: markerFile, previous: previous, reuse: false)
+                outcome = try fill(staging.path, layout: layout, files: files, marker: markerFile, previous: previous, reuse: false,
+                                   record: nil)
             }
         } catch {
             removeTree(staging.path)
             let reason = (error as? Failure)?.description ?? error.localizedDescription
             throw Failure(description: "写入输出文件失败：\(reason)；原有的 \(output.path) 未改动")
         }
-        let report = Report(filesWritten: outcome.written, filesKept: outcome.kept, bytesWritten: outcome.bytes)
+        var report = Report(filesWritten: outcome.written, filesKept: outcome.kept, bytesWritten: outcome.bytes)
+        // What this tree holds now, for the build that fills it next.
+        let filled = folderIdentity(staging.path).map { root in
+            StagingRecord(device: root.device, root: root.inode, madeAt: Int(Date().timeIntervalSince1970 * 1e9), folders: outcome.folders)
+        }
+        report.records = filled.map { [$0] } ?? []
         // Swap: one atomic exchange where the kernel can (a web server sees the old
         // site or the new one, never neither); two renames elsewhere.
         if manager.fileExists(atPath: output.path), tongbao_exchange_paths(staging.path, output.path) == 0 {
-            // The staging folder now holds the previous site: the next build starts from it.
+            // The staging folder now holds the previous site: the next build starts from it (and from its record).
+            if let liveRoot, let other = records.first(where: { $0.device == liveRoot.device && $0.root == liveRoot.inode }),
+               other.root != filled?.root {
+                report.records.append(other)
+            }
             return report
         }
         do {
@@ -166,11 +190,42 @@ public enum Publisher {
         var written = 0
         var kept = 0
         var bytes = 0
+        /// The folders this build left as they were, with what they hold (`StagingRecord`), by inode.
+        var folders: [UInt64: StagingRecord.Folder] = [:]
 
         static func += (total: inout Outcome, part: Outcome) {
             total.written += part.written
             total.kept += part.kept
             total.bytes += part.bytes
+            total.folders.merge(part.folders) { first, _ in first }
+        }
+    }
+
+    /// The device and inode of a folder itself (not what a link points to); nil when it is no folder.
+    private static func folderIdentity(_ path: String) -> (device: UInt64, inode: UInt64)? {
+        var status = stat()
+        guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else { return nil }
+        return (UInt64(status.st_dev), UInt64(status.st_ino))
+    }
+
+    /// A time of a status in nanoseconds since 1970; nil when it does not fit.
+    private static func nanoseconds(_ time: timespec) -> Int? {
+        let (seconds, overflow) = Int(time.tv_sec).multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, overflow2) = seconds.addingReportingOverflow(Int(time.tv_nsec))
+        return overflow || overflow2 ? nil : total
+    }
+
+    /// The status of a listed or trusted folder, as a record keeps it.
+    struct FolderStatus {
+        let inode: UInt64
+        let modified: Int
+        let changed: Int
+
+        init?(_ status: stat) {
+            guard let modified = Publisher.nanoseconds(status.st_mtim), let changed = Publisher.nanoseconds(status.st_ctim) else { return nil }
+            inode = UInt64(status.st_ino)
+            self.modified = modified
+            self.changed = changed
         }
     }
 
@@ -241,7 +296,7 @@ public enum Publisher {
     /// entry compared with the plan; without, the folder is empty and every
     /// folder is made.
     private static func fill(_ root: String, layout: Layout, files: [OutputFile], marker: OutputFile, previous: String?,
-                             reuse: Bool) throws -> Outcome {
+                             reuse: Bool, record: (StagingRecord, margin: Int)?) throws -> Outcome {
         // Every folder listed is opened below this one and on its device (`tongbao_open_folder`),
         // so an inode number from a listing is one on this device.
         var top: Int32 = -1, device: UInt64 = 0
@@ -265,7 +320,7 @@ public enum Publisher {
                 do {
                     for id in folders[range] {
                         try fill(folder: id, layout: layout, files: files, marker: marker, root: root, previous: previous,
-                                 listing: known[id] ? (descriptor, rootDevice, buffer) : nil, progress: &progress)
+                                 listing: known[id] ? (descriptor, rootDevice, buffer) : nil, record: record, progress: &progress)
                     }
                     return [.success(progress)]
                 } catch {
@@ -287,13 +342,26 @@ public enum Publisher {
     /// One folder: unplanned entries removed, missing subfolders made, files placed.
     private static func fill(folder id: Int, layout: Layout, files: [OutputFile], marker: OutputFile, root: String, previous: String?,
                              listing: (top: Int32, device: UInt64, buffer: UnsafeMutableRawPointer)?,
-                             progress: inout Progress) throws {
+                             record: (StagingRecord, margin: Int)?, progress: inout Progress) throws {
         let folder = layout.folders[id]
         let location = folder.path.isEmpty ? root : "\(root)/\(folder.path)"
         var present = [UInt64?](repeating: nil, count: folder.files.count)
         var existing = [Bool](repeating: false, count: folder.children.count)
+        // Whether this build changes the folder (an entry added, removed or replaced): a folder left
+        // as it was is recorded with its status and entries, for the build that fills it next.
+        var changed = false
+        var status: FolderStatus?
+        let names = listing == nil ? [] : StagingRecord.names(folder.files.map { (layout.names[$0], false) }
+                                                              + folder.children.map { (layout.folders[$0].name, true) })
         if let listing {
-            let entries = try list(folder.path.isEmpty ? "." : folder.path, below: listing.top, buffer: listing.buffer)
+            let relative = folder.path.isEmpty ? "." : folder.path
+            let entries: [Entry]
+            if let record, let trusted = trustedEntries(relative, below: listing.top, device: listing.device, names: names,
+                                                         folder: folder, layout: layout, record: record) {
+                (entries, status) = trusted
+            } else {
+                (entries, status) = try list(relative, below: listing.top, buffer: listing.buffer)
+            }
             // Planned names: files first, then subfolders.
             let fileCount = folder.files.count, total = fileCount + folder.children.count
             var positions: [String: Int] = [:]
@@ -320,6 +388,7 @@ public enum Publisher {
                     }
                 }
                 // Not in the plan as it is: removed (a link itself, never what it points to).
+                changed = true
                 let path = "\(location)/\(entry.name)"
                 if entry.kind == .folder {
                     try remove(path)
@@ -331,41 +400,76 @@ public enum Publisher {
         for (position, child) in folder.children.enumerated() {
             if existing[position] {
                 progress.existing.append(child)
-            } else if mkdir("\(location)/\(layout.folders[child].name)", 0o755) != 0 {
-                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+            } else {
+                changed = true
+                if mkdir("\(location)/\(layout.folders[child].name)", 0o755) != 0 {
+                    throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+                }
             }
         }
         for (position, index) in folder.files.enumerated() {
             let staged = listing.flatMap { listing in present[position].map { (inode: $0, device: listing.device) } }
             guard index < files.count else {
-                _ = try place(marker.path, recorded: nil, bytes: { try marker.content.bytes(path: marker.path) }, in: location, as: marker.path,
-                              previous: previous, present: staged)
+                let placed = try place(marker.path, recorded: nil, bytes: { try marker.content.bytes(path: marker.path) }, in: location,
+                                       as: marker.path, previous: previous, present: staged)
+                if placed != .untouched { changed = true }
                 continue
             }
             // Only what is needed is taken from the planned file (copying it whole costs more than the rest).
             let path = files[index].path
-            let written = try place(path, recorded: files[index].content.recorded, bytes: { try files[index].content.bytes(path: path) },
-                                    in: location, as: layout.names[index], previous: previous, present: staged)
-            if let written {
+            let placed = try place(path, recorded: files[index].content.recorded, bytes: { try files[index].content.bytes(path: path) },
+                                   in: location, as: layout.names[index], previous: previous, present: staged)
+            switch placed {
+            case .written(let bytes):
+                changed = true
                 progress.outcome.written += 1
-                progress.outcome.bytes += written
-            } else {
+                progress.outcome.bytes += bytes
+            case .linked:
+                changed = true
+                progress.outcome.kept += 1
+            case .untouched:
                 progress.outcome.kept += 1
             }
         }
+        if !changed, let status, present.allSatisfy({ $0 != nil }), existing.allSatisfy({ $0 }) {
+            progress.outcome.folders[status.inode] = StagingRecord.Folder(modified: status.modified, changed: status.changed,
+                                                                          names: names, inodes: present.map { $0 ?? 0 })
+        }
+    }
+
+    /// The entries of a folder as recorded, when its status is the recorded one
+    /// (one `stat`) and the plan names the same entries; nil when it must be listed.
+    private static func trustedEntries(_ path: String, below top: Int32, device: UInt64, names: [UInt8], folder: Layout.Folder,
+                                       layout: Layout, record: (StagingRecord, margin: Int)) -> ([Entry], FolderStatus)? {
+        var found = stat()
+        guard fstatat(top, path, &found, AT_SYMLINK_NOFOLLOW) == 0, found.st_mode & S_IFMT == S_IFDIR, UInt64(found.st_dev) == device,
+              let status = FolderStatus(found),
+              let recorded = record.0.folder(inode: status.inode, modified: status.modified, changed: status.changed,
+                                             margin: record.margin),
+              recorded.names == names, recorded.inodes.count == folder.files.count else { return nil }
+        var entries: [Entry] = []
+        entries.reserveCapacity(folder.files.count + folder.children.count)
+        for (position, index) in folder.files.enumerated() {
+            entries.append(Entry(name: layout.names[index], kind: .file, inode: recorded.inodes[position]))
+        }
+        for child in folder.children { entries.append(Entry(name: layout.folders[child].name, kind: .folder, inode: 0)) }
+        return (entries, status)
     }
 
     /// The entries of the folder at `path` below the open folder `top`, read
     /// straight from the kernel's listing.
-    private static func list(_ path: String, below top: Int32, buffer: UnsafeMutableRawPointer) throws -> [Entry] {
+    /// Its status is taken before it is read (a change while reading shows as a later time).
+    private static func list(_ path: String, below top: Int32, buffer: UnsafeMutableRawPointer) throws -> ([Entry], FolderStatus?) {
         let descriptor = tongbao_open_folder(top, path)
         guard descriptor >= 0 else { throw Unlistable() }
         defer { close(descriptor) }
+        var folderStatus = stat()
+        let status = fstat(descriptor, &folderStatus) == 0 ? FolderStatus(folderStatus) : nil
         var entries: [Entry] = []
         while true {
             let count = tongbao_read_folder(descriptor, buffer, UInt(listingSize))
             guard count >= 0 else { throw Unlistable() }
-            if count == 0 { return entries }
+            if count == 0 { return (entries, status) }
             var offset = 0
             while offset < count {
                 let record = buffer + offset
@@ -403,14 +507,14 @@ public enum Publisher {
     /// site's file the render cache vouches for, if any; `bytes` gives the
     /// planned bytes. `present` is the regular file the staging folder holds at
     /// the path, if any; it is replaced, never written into (it may be a link
-    /// to a live file). Returns the bytes written, nil when the file was kept.
+    /// to a live file).
     private static func place(_ path: String, recorded: RenderCache.File?, bytes: () throws -> Data, in folder: String,
-                              as name: String, previous: String?, present: (inode: UInt64, device: UInt64)?) throws -> Int? {
+                              as name: String, previous: String?, present: (inode: UInt64, device: UInt64)?) throws -> Placement {
         var data: Data?
         var live: (path: String, status: stat)?
         // The staging folder already holds the very file the render cache checked in the
         // live site when this build started (one inode, one file system): nothing to do.
-        if let recorded, let present, let inode = recorded.inode, present.inode == inode { return nil }
+        if let recorded, let present, let inode = recorded.inode, present.inode == inode { return .untouched }
         if let recorded {
             // The render cache checked it is the previous site's file, as published;
             // it is linked only if it is still that file.
@@ -426,16 +530,26 @@ public enum Publisher {
             if let previous { live = same(planned, as: "\(previous)/\(path)") }
         }
         if let live, let present, present.inode == UInt64(live.status.st_ino), present.device == UInt64(live.status.st_dev) {
-            return nil
+            return .untouched
         }
         let destination = "\(folder)/\(name)"
         if present != nil, unlink(destination) != 0, errno != ENOENT {
             throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
         }
-        if let live, link(live.path, destination) == 0 { return nil }
+        if let live, link(live.path, destination) == 0 { return .linked }
         let written = try data ?? bytes()
         try write(written, to: destination)
-        return written.count
+        return .written(written.count)
+    }
+
+    /// What placing a file did to its staging folder.
+    enum Placement: Equatable {
+        /// The entry already was the file: the folder is as it was.
+        case untouched
+        /// The entry is now a link to the live file.
+        case linked
+        /// New bytes, this many, in a new file.
+        case written(Int)
     }
 
     /// The previous site's file and its status when it is a regular file with

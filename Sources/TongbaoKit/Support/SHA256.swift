@@ -32,11 +32,24 @@ public struct SHA256: ~Copyable {
         EVP_DigestUpdate(context, base, input.count)
     }
 
-    /// Finishes and returns the digest as 64 lowercase hex digits.
-    public consuming func finalizeHex() -> String {
+    /// The digest of `bytes`, 32 bytes.
+    public static func digest(_ bytes: some Sequence<UInt8>) -> [UInt8] {
+        var hash = SHA256()
+        hash.update(bytes)
+        return hash.finalize()
+    }
+
+    /// Finishes and returns the digest, 32 bytes.
+    public consuming func finalize() -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
         if let context { EVP_DigestFinal_ex(context, &digest, &length) }
+        return digest
+    }
+
+    /// Finishes and returns the digest as 64 lowercase hex digits.
+    public consuming func finalizeHex() -> String {
+        let digest = finalize()
         let digits = Array("0123456789abcdef".utf8)
         var hex: [UInt8] = []
         hex.reserveCapacity(64)
