@@ -50,6 +50,8 @@ public struct BuildReport: Sendable {
     public var noticesReused: Int = 0
     /// Of those, the notices whose files were not even read (their identity unchanged).
     public var noticesUnread: Int = 0
+    /// Folders of the kept staging folder the publish stage listed (the others it took as recorded).
+    public var foldersListed: Int = 0
     public var succeeded: Bool { !diagnostics.hasErrors }
 }
 
@@ -190,6 +192,7 @@ public enum Builder {
                                                   margin: options.settledBefore == nil ? StagingRecord.margin : 0)
             report.bytes = published.bytesWritten
             report.filesKept = published.filesKept
+            report.foldersListed = published.foldersListed
             clock.mark("publish")
             if options.useCache { CacheStore.save(finished.pages, output: options.output) }
             if let bytes = documentBytes?.value { CacheStore.saveDocuments(bytes, output: options.output) }

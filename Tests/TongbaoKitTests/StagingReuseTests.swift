@@ -143,6 +143,40 @@ import Testing
         #expect(TemporarySite.tree(outside) == outsideBefore)
     }
 
+    /// Once both trees have been filled and left alone, a rebuild lists only the
+    /// folders whose status changed since they were recorded; junk put into a
+    /// recorded folder changes its status, so it is listed and the junk removed.
+    @Test func recordedFoldersAreNotListedUnlessTheyChanged() throws {
+        let site = try StagingReuseTests.mini()
+        defer { site.remove() }
+        for _ in 1...4 { #expect(site.build().succeeded) }
+        let quiet = site.build()
+        #expect(quiet.succeeded)
+        #expect(quiet.foldersListed == 1, "only the root, renamed by every swap: \(quiet.foldersListed)")
+        let folders = TemporarySite.tree(site.staging).keys.compactMap { path in path.split(separator: "/").dropLast().isEmpty ? nil : path }
+        #expect(!folders.isEmpty)
+        // Junk in a recorded folder, and a planned file of another replaced by other bytes (a new entry).
+        let manager = FileManager.default
+        let notice = try #require(manager.contentsOfDirectory(atPath: site.staging.appendingPathComponent("notices").path)
+            .first { !$0.hasPrefix(".") && !$0.hasSuffix(".html") && !$0.hasSuffix(".gz") && Int($0) == nil && $0 != "page" })
+        try Data("多余\n".utf8).write(to: site.staging.appendingPathComponent("notices/\(notice)/junk.html"))
+        let about = site.staging.appendingPathComponent("about/index.html")
+        try manager.removeItem(at: about)
+        try Data("假页面\n".utf8).write(to: about)
+        let report = StagingReuseTests.rebuild(site, "junk in recorded folders")
+        #expect(report.foldersListed == 3, "the root and the two changed folders: \(report.foldersListed)")
+        for (path, data) in TemporarySite.tree(site.output) {
+            let text = String(decoding: data, as: UTF8.self)
+            #expect(!text.contains("多余") && !text.contains("假页面"), "\(path)")
+        }
+        // Records just made are trusted only once their folders' times are older than them by the margin.
+        var options = site.options()
+        options.settledBefore = nil
+        let cautious = Builder.run(options)
+        #expect(cautious.succeeded)
+        #expect(cautious.foldersListed > 3)
+    }
+
     /// A staging folder without the marker is not brought up to date but made
     /// afresh (a new folder is swapped in); one that is a link is removed as a
     /// link, and what it points to stays as it was.

@@ -26,6 +26,8 @@ public enum Publisher {
         public let bytesWritten: Int
         /// What the two trees hold, for the next builds (`StagingRecord`).
         var records: [StagingRecord] = []
+        /// Folders of the kept staging folder that were listed (the others were taken as recorded, or made).
+        var foldersListed = 0
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -87,6 +89,7 @@ public enum Publisher {
             throw Failure(description: "写入输出文件失败：\(reason)；原有的 \(output.path) 未改动")
         }
         var report = Report(filesWritten: outcome.written, filesKept: outcome.kept, bytesWritten: outcome.bytes)
+        report.foldersListed = outcome.listed
         // What this tree holds now, for the build that fills it next.
         let filled = folderIdentity(staging.path).map { root in
             StagingRecord(device: root.device, root: root.inode, madeAt: Int(Date().timeIntervalSince1970 * 1e9), folders: outcome.folders)
@@ -190,6 +193,7 @@ public enum Publisher {
         var written = 0
         var kept = 0
         var bytes = 0
+        var listed = 0
         /// The folders this build left as they were, with what they hold (`StagingRecord`), by inode.
         var folders: [UInt64: StagingRecord.Folder] = [:]
 
@@ -197,6 +201,7 @@ public enum Publisher {
             total.written += part.written
             total.kept += part.kept
             total.bytes += part.bytes
+            total.listed += part.listed
             total.folders.merge(part.folders) { first, _ in first }
         }
     }
@@ -361,6 +366,7 @@ public enum Publisher {
                 (entries, status) = trusted
             } else {
                 (entries, status) = try list(relative, below: listing.top, buffer: listing.buffer)
+                progress.outcome.listed += 1
             }
             // Planned names: files first, then subfolders.
             let fileCount = folder.files.count, total = fileCount + folder.children.count
