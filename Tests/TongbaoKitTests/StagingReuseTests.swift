@@ -177,6 +177,31 @@ import Testing
         #expect(cautious.foldersListed > 3)
     }
 
+    /// The record file survives its encoding; a damaged one is no record at all (every folder is listed).
+    @Test func aDamagedRecordIsIgnored() throws {
+        let record = StagingRecord(device: 7, root: 1 << 40, madeAt: 1_700_000_000_000_000_000, folders: [
+            12: StagingRecord.Folder(modified: 1, changed: -2, names: StagingRecord.names([("index.html", false), ("页", true)]),
+                                     inodes: [UInt64.max, 0]),
+            13: StagingRecord.Folder(modified: 3, changed: 4, names: StagingRecord.names([]), inodes: []),
+        ])
+        let bytes = StagingRecord.encode([record, record])
+        #expect(StagingRecord.decode(bytes) == [record, record])
+        for cut in stride(from: 0, to: bytes.count, by: 7) { #expect(StagingRecord.decode(Array(bytes.prefix(cut))).isEmpty) }
+        var flipped = bytes
+        flipped[bytes.count - 3] ^= 1
+        #expect(StagingRecord.decode(flipped).isEmpty)
+
+        let site = try StagingReuseTests.mini()
+        defer { site.remove() }
+        for _ in 1...4 { #expect(site.build().succeeded) }
+        let file = CacheStore.folder(for: site.output).appendingPathComponent(CacheStore.stagingFileName)
+        var stored = try Array(Data(contentsOf: file))
+        stored[stored.count / 2] ^= 0x40
+        try Data(stored).write(to: file)
+        let report = StagingReuseTests.rebuild(site, "a damaged record")
+        #expect(report.foldersListed > 1)
+    }
+
     /// A staging folder without the marker is not brought up to date but made
     /// afresh (a new folder is swapped in); one that is a link is removed as a
     /// link, and what it points to stays as it was.
