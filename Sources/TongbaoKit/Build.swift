@@ -157,7 +157,7 @@ public enum Builder {
         var rendered = SiteRenderer.render(model, asOf: loaded.asOf, theme: theme, contentRoot: content, parallel: options.parallel,
                                            cache: cache, documents: documents, lateBodies: loaded.lateBodies,
                                            prepared: (prepared.templates, prepared.templateDiagnostics))
-        // The only reference to the planned files from here on (the twins are appended without copying them).
+        // The only reference to the planned files from here on.
         var files = rendered.files
         rendered.files = []
         defer { ProcessLifetime.keep(files) }
@@ -180,15 +180,15 @@ public enum Builder {
         guard options.write else { return report }
 
         // What only a written site needs: compressed twins and the manifest of it all.
-        files += finished.twins
         let inputs = InputDigest.combine(inputLines?.value ?? "", theme: theme)
         clock.mark("inputs")
-        files.append(Manifest.make(finished.entries, asOf: loaded.asOf, inputs: inputs))
+        let all = PlannedFiles([files, finished.twins, [Manifest.make(finished.entries, asOf: loaded.asOf, inputs: inputs)]])
+        defer { ProcessLifetime.keep(all) }
         clock.mark("manifest")
-        report.files = files.count
+        report.files = all.count
         do {
             // A build told to trust recent content files (the tests) trusts recent folder records too.
-            let published = try Publisher.publish(files, to: options.output, records: stagingRecords?.value ?? [],
+            let published = try Publisher.publish(all, to: options.output, records: stagingRecords?.value ?? [],
                                                   margin: options.settledBefore == nil ? StagingRecord.margin : 0)
             report.bytes = published.bytesWritten
             report.filesKept = published.filesKept

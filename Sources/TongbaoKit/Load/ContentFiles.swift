@@ -273,17 +273,21 @@ extension ContentFiles {
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
-        var bytes = [UInt8](repeating: 0, count: max(0, Int(status.st_size)))
-        var filled = 0
-        while filled < bytes.count {
-            let got = bytes.withUnsafeMutableBytes { buffer in
-                Glibc.read(descriptor, buffer.baseAddress?.advanced(by: filled), buffer.count - filled)
+        let size = max(0, Int(status.st_size))
+        var complete = true
+        // Read into uninitialized memory (no zeroing of megabytes first).
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var filled = 0
+            while filled < size {
+                let got = Glibc.read(descriptor, buffer.baseAddress?.advanced(by: filled), size - filled)
+                if got < 0, errno == EINTR { continue }
+                guard got > 0 else { break } // an error, or the file shrank while it was read
+                filled += got
             }
-            if got < 0, errno == EINTR { continue }
-            guard got > 0 else { return nil } // an error, or the file shrank while it was read
-            filled += got
+            complete = filled == size
+            initialized = filled
         }
-        return bytes
+        return complete ? bytes : nil
     }
 
     /// A whole file, and its status as `fstat` gave it before reading.

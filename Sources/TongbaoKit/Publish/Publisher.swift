@@ -40,13 +40,13 @@ public enum Publisher {
     static let markerText = "此目录由 tongbao 生成，每次构建会整体替换。\n"
 
     public static func publish(_ files: [OutputFile], to output: URL) throws(Failure) -> Report {
-        try publish(files, to: output, records: [])
+        try publish(PlannedFiles([files]), to: output, records: [])
     }
 
     /// - Parameters:
     ///   - records: what earlier builds recorded of the staging folder (`StagingRecord`); the report carries the new ones.
     ///   - margin: how much older than its record a folder's times must be for the record to be trusted (nanoseconds).
-    static func publish(_ files: [OutputFile], to output: URL, records: [StagingRecord],
+    static func publish(_ files: PlannedFiles, to output: URL, records: [StagingRecord],
                         margin: Int = StagingRecord.margin) throws(Failure) -> Report {
         let manager = FileManager.default
         let output = output.standardizedFileURL
@@ -251,7 +251,7 @@ public enum Publisher {
         /// The name of every planned file in its folder, the marker's last.
         private(set) var names: [String] = []
 
-        init(_ files: [OutputFile], marker: OutputFile) {
+        init(_ files: PlannedFiles, marker: OutputFile) {
             var ids: [Substring: Int] = ["": 0]
             names.reserveCapacity(files.count + 1)
             for index in 0...files.count {
@@ -300,7 +300,7 @@ public enum Publisher {
     /// With `reuse`, every folder that was already there is listed once and each
     /// entry compared with the plan; without, the folder is empty and every
     /// folder is made.
-    private static func fill(_ root: String, layout: Layout, files: [OutputFile], marker: OutputFile, previous: String?,
+    private static func fill(_ root: String, layout: Layout, files: PlannedFiles, marker: OutputFile, previous: String?,
                              reuse: Bool, record: (StagingRecord, margin: Int)?) throws -> Outcome {
         // Every folder listed is opened below this one and on its device (`tongbao_open_folder`),
         // so an inode number from a listing is one on this device.
@@ -345,7 +345,7 @@ public enum Publisher {
     private static let listingSize = 32768
 
     /// One folder: unplanned entries removed, missing subfolders made, files placed.
-    private static func fill(folder id: Int, layout: Layout, files: [OutputFile], marker: OutputFile, root: String, previous: String?,
+    private static func fill(folder id: Int, layout: Layout, files: PlannedFiles, marker: OutputFile, root: String, previous: String?,
                              listing: (top: Int32, device: UInt64, buffer: UnsafeMutableRawPointer)?,
                              record: (StagingRecord, margin: Int)?, progress: inout Progress) throws {
         let folder = layout.folders[id]

@@ -33,3 +33,33 @@ public struct OutputFile: Sendable {
         self.init(path: path, content: .bytes(Data(text.utf8)))
     }
 }
+
+/// The files of a build in parts (the planned files, their compressed twins,
+/// the manifest), read as one list without copying the parts together.
+struct PlannedFiles: RandomAccessCollection, Sendable {
+    private let parts: [[OutputFile]]
+    /// The index of each part's first file.
+    private let starts: [Int]
+    let endIndex: Int
+    var startIndex: Int { 0 }
+
+    init(_ parts: [[OutputFile]]) {
+        self.parts = parts
+        var starts: [Int] = [], total = 0
+        for part in parts {
+            starts.append(total)
+            total += part.count
+        }
+        self.starts = starts
+        endIndex = total
+    }
+
+    subscript(position: Int) -> OutputFile {
+        // Lent in place, not copied (the publish stage reads fields of every file).
+        _read {
+            var part = parts.count - 1
+            while part > 0 && starts[part] > position { part -= 1 }
+            yield parts[part][position - starts[part]]
+        }
+    }
+}
