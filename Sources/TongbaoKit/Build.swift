@@ -188,7 +188,7 @@ public enum Builder {
         report.files = all.count
         do {
             // A build told to trust recent content files (the tests) trusts recent folder records too.
-            let published = try Publisher.publish(all, to: options.output, records: stagingRecords?.value ?? [],
+            let published = try Publisher.publish(all, to: options.output, records: stagingRecords?.value ?? StagingRecords(),
                                                   margin: options.settledBefore == nil ? StagingRecord.margin : 0)
             report.bytes = published.bytesWritten
             report.filesKept = published.filesKept

@@ -179,17 +179,32 @@ import Testing
 
     /// The record file survives its encoding; a damaged one is no record at all (every folder is listed).
     @Test func aDamagedRecordIsIgnored() throws {
-        let record = StagingRecord(device: 7, root: 1 << 40, madeAt: 1_700_000_000_000_000_000, folders: [
-            12: StagingRecord.Folder(modified: 1, changed: -2, names: StagingRecord.names([("index.html", false), ("页", true)]),
-                                     inodes: [UInt64.max, 0]),
-            13: StagingRecord.Folder(modified: 3, changed: 4, names: StagingRecord.names([]), inodes: []),
-        ])
-        let bytes = StagingRecord.encode([record, record])
-        #expect(StagingRecord.decode(bytes) == [record, record])
-        for cut in stride(from: 0, to: bytes.count, by: 7) { #expect(StagingRecord.decode(Array(bytes.prefix(cut))).isEmpty) }
+        let root: UInt64 = 1 << 40
+        var record = StagingRecord(device: 7, root: root, madeAt: 1_700_000_000_000_000_000)
+        let first: StagingRecord.Names = StagingRecord.names([("index.html", false), ("页", true)])
+        record.add(folder: 12, modified: 1, changed: -2, names: first, inodes: [UInt64.max, 0])
+        record.add(folder: 13, modified: 3, changed: 4, names: StagingRecord.names([]), inodes: [])
+        let encoded: [UInt8] = record.encoded()
+        #expect(StagingRecord.decode(encoded[...]) == record)
+        let kindA: StagingRecord.Names = StagingRecord.names([("a", false)])
+        let kindB: StagingRecord.Names = StagingRecord.names([("a", true)])
+        #expect(kindA != kindB)
+        let joined: StagingRecord.Names = StagingRecord.names([("ab", false)])
+        let split: StagingRecord.Names = StagingRecord.names([("a", false), ("b", false)])
+        #expect(joined != split)
+        let records = StagingRecords(stored: [StagingRecords.Stored(device: 7, root: root, bytes: encoded[...])])
+        let bytes: [UInt8] = records.encoded()
+        let decoded: StagingRecords = StagingRecords.decode(bytes)
+        #expect(decoded.record(device: 7, root: root) == record)
+        #expect(decoded.record(device: 7, root: 1) == nil)
+        var cut = 0
+        while cut < bytes.count {
+            #expect(StagingRecords.decode(Array(bytes.prefix(cut))).stored.isEmpty)
+            cut += 7
+        }
         var flipped = bytes
         flipped[bytes.count - 3] ^= 1
-        #expect(StagingRecord.decode(flipped).isEmpty)
+        #expect(StagingRecords.decode(flipped).stored.isEmpty)
 
         let site = try StagingReuseTests.mini()
         defer { site.remove() }

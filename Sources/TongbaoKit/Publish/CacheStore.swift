@@ -187,12 +187,19 @@ public enum CacheStore {
     static let stagingFileName = "staging.bin"
 
     /// What earlier builds recorded of the two trees of `output` (`StagingRecord`); none when unreadable.
-    static func loadStagingRecords(output: URL) -> [StagingRecord] {
-        ContentFiles.byteArray(folder(for: output).appendingPathComponent(stagingFileName).path).map(StagingRecord.decode) ?? []
+    /// The record of the tree now in the staging folder is decoded here (beside the loading).
+    static func loadStagingRecords(output: URL) -> StagingRecords {
+        guard let bytes = ContentFiles.byteArray(folder(for: output).appendingPathComponent(stagingFileName).path) else { return StagingRecords() }
+        var records = StagingRecords.decode(bytes)
+        var status = stat()
+        if lstat(Publisher.stagingFolder(for: output).path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
+            records.decoded = records.record(device: UInt64(status.st_dev), root: UInt64(status.st_ino))
+        }
+        return records
     }
 
-    static func saveStagingRecords(_ records: [StagingRecord], output: URL) {
-        write(Data(StagingRecord.encode(records)), named: stagingFileName, output: output)
+    static func saveStagingRecords(_ records: StagingRecords, output: URL) {
+        write(Data(records.encoded()), named: stagingFileName, output: output)
     }
 
     /// The document cache file the previous build of `output` saved (empty when there is none);

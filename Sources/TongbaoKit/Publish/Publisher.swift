@@ -25,7 +25,7 @@ public enum Publisher {
         public let filesKept: Int
         public let bytesWritten: Int
         /// What the two trees hold, for the next builds (`StagingRecord`).
-        var records: [StagingRecord] = []
+        var records = StagingRecords()
         /// Folders of the kept staging folder that were listed (the others were taken as recorded, or made).
         var foldersListed = 0
     }
@@ -40,18 +40,18 @@ public enum Publisher {
     static let markerText = "此目录由 tongbao 生成，每次构建会整体替换。\n"
 
     public static func publish(_ files: [OutputFile], to output: URL) throws(Failure) -> Report {
-        try publish(PlannedFiles([files]), to: output, records: [])
+        try publish(PlannedFiles([files]), to: output, records: StagingRecords())
     }
 
     /// - Parameters:
     ///   - records: what earlier builds recorded of the staging folder (`StagingRecord`); the report carries the new ones.
     ///   - margin: how much older than its record a folder's times must be for the record to be trusted (nanoseconds).
-    static func publish(_ files: PlannedFiles, to output: URL, records: [StagingRecord],
+    static func publish(_ files: PlannedFiles, to output: URL, records: StagingRecords,
                         margin: Int = StagingRecord.margin) throws(Failure) -> Report {
         let manager = FileManager.default
         let output = output.standardizedFileURL
         let parent = output.deletingLastPathComponent()
-        let staging = parent.appendingPathComponent(".\(output.lastPathComponent).staging")
+        let staging = stagingFolder(for: output)
         let retired = parent.appendingPathComponent(".\(output.lastPathComponent).old")
         // Files are only reused from a folder tongbao wrote.
         let previous = manager.fileExists(atPath: output.appendingPathComponent(marker).path) ? output.path : nil
@@ -72,7 +72,7 @@ public enum Publisher {
         let outcome: Outcome
         // The record of the staging tree, when it is the tree a build recorded (its root folder's device and inode).
         let stagingRoot = folderIdentity(staging.path), liveRoot = folderIdentity(output.path)
-        let record = reuse ? records.first { stagingRoot != nil && $0.device == stagingRoot?.device && $0.root == stagingRoot?.inode } : nil
+        let record = reuse ? stagingRoot.flatMap { records.record(device: $0.device, root: $0.inode) } : nil
         do {
             do {
                 outcome = try fill(staging.path, layout: layout, files: files, marker: markerFile, previous: previous, reuse: reuse,
@@ -92,17 +92,18 @@ public enum Publisher {
         report.foldersListed = outcome.listed
         // What this tree holds now, for the build that fills it next.
         let filled = folderIdentity(staging.path).map { root in
-            StagingRecord(device: root.device, root: root.inode, madeAt: Int(Date().timeIntervalSince1970 * 1e9), folders: outcome.folders)
+            var record = StagingRecord(device: root.device, root: root.inode, madeAt: Int(Date().timeIntervalSince1970 * 1e9))
+            for (inode, folder) in outcome.folders {
+                record.add(folder: inode, modified: folder.modified, changed: folder.changed, names: folder.names, inodes: folder.inodes)
+            }
+            return record
         }
-        report.records = filled.map { [$0] } ?? []
+        report.records = records.replacing(with: filled, otherRoot: nil)
         // Swap: one atomic exchange where the kernel can (a web server sees the old
         // site or the new one, never neither); two renames elsewhere.
         if manager.fileExists(atPath: output.path), tongbao_exchange_paths(staging.path, output.path) == 0 {
             // The staging folder now holds the previous site: the next build starts from it (and from its record).
-            if let liveRoot, let other = records.first(where: { $0.device == liveRoot.device && $0.root == liveRoot.inode }),
-               other.root != filled?.root {
-                report.records.append(other)
-            }
+            report.records = records.replacing(with: filled, otherRoot: liveRoot)
             return report
         }
         do {
@@ -119,6 +120,12 @@ public enum Publisher {
         }
         removeTree(retired.path)
         return report
+    }
+
+    /// The staging folder beside `output`: `.site.staging` for `site`.
+    static func stagingFolder(for output: URL) -> URL {
+        let output = output.standardizedFileURL
+        return output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).staging")
     }
 
     /// Whether `path` is a staging folder a build left: a folder itself (not a
@@ -195,7 +202,7 @@ public enum Publisher {
         var bytes = 0
         var listed = 0
         /// The folders this build left as they were, with what they hold (`StagingRecord`), by inode.
-        var folders: [UInt64: StagingRecord.Folder] = [:]
+        var folders: [UInt64: (modified: Int, changed: Int, names: StagingRecord.Names, inodes: [UInt64])] = [:]
 
         static func += (total: inout Outcome, part: Outcome) {
             total.written += part.written
@@ -356,8 +363,8 @@ public enum Publisher {
         // as it was is recorded with its status and entries, for the build that fills it next.
         var changed = false
         var status: FolderStatus?
-        let names = listing == nil ? [] : StagingRecord.names(folder.files.map { (layout.names[$0], false) }
-                                                              + folder.children.map { (layout.folders[$0].name, true) })
+        let names = listing == nil ? StagingRecord.Names(high: 0, low: 0)
+            : StagingRecord.names(folder.files.map { (layout.names[$0], false) } + folder.children.map { (layout.folders[$0].name, true) })
         if let listing {
             let relative = folder.path.isEmpty ? "." : folder.path
             let entries: [Entry]
@@ -438,25 +445,24 @@ public enum Publisher {
             }
         }
         if !changed, let status, present.allSatisfy({ $0 != nil }), existing.allSatisfy({ $0 }) {
-            progress.outcome.folders[status.inode] = StagingRecord.Folder(modified: status.modified, changed: status.changed,
-                                                                          names: names, inodes: present.map { $0 ?? 0 })
+            progress.outcome.folders[status.inode] = (status.modified, status.changed, names, present.map { $0 ?? 0 })
         }
     }
 
     /// The entries of a folder as recorded, when its status is the recorded one
     /// (one `stat`) and the plan names the same entries; nil when it must be listed.
-    private static func trustedEntries(_ path: String, below top: Int32, device: UInt64, names: [UInt8], folder: Layout.Folder,
+    private static func trustedEntries(_ path: String, below top: Int32, device: UInt64, names: StagingRecord.Names, folder: Layout.Folder,
                                        layout: Layout, record: (StagingRecord, margin: Int)) -> ([Entry], FolderStatus)? {
         var found = stat()
         guard fstatat(top, path, &found, AT_SYMLINK_NOFOLLOW) == 0, found.st_mode & S_IFMT == S_IFDIR, UInt64(found.st_dev) == device,
               let status = FolderStatus(found),
               let recorded = record.0.folder(inode: status.inode, modified: status.modified, changed: status.changed,
                                              margin: record.margin),
-              recorded.names == names, recorded.inodes.count == folder.files.count else { return nil }
+              recorded.names == names, recorded.inodeCount == folder.files.count else { return nil }
         var entries: [Entry] = []
         entries.reserveCapacity(folder.files.count + folder.children.count)
-        for (position, index) in folder.files.enumerated() {
-            entries.append(Entry(name: layout.names[index], kind: .file, inode: recorded.inodes[position]))
+        for (index, inode) in zip(folder.files, record.0.inodes(of: recorded)) {
+            entries.append(Entry(name: layout.names[index], kind: .file, inode: inode))
         }
         for child in folder.children { entries.append(Entry(name: layout.folders[child].name, kind: .folder, inode: 0)) }
         return (entries, status)

@@ -4,25 +4,31 @@ import Foundation
 /// finished (after the swap that tree is the live site, and two builds later
 /// it is the staging folder again). The build that fills it next takes a
 /// folder whose status is unchanged since then (one `stat`) as holding
-/// exactly the entries recorded, instead of opening and listing it: a
-/// rebuild of ten thousand notices then lists the few folders that changed,
-/// not eleven thousand.
+/// exactly the entries recorded, instead of opening and listing it.
 ///
-/// A folder is recorded only when the build did not change it and its
-/// modification and change times are older than the record by a margin (as
-/// with `FileIdentity`): adding, removing or renaming an entry sets both times
-/// to the moment of the change, later than the recorded ones. Writing into a
-/// file in place leaves the folder's times alone, but no entry is trusted for
-/// its contents: a staging entry is kept only when it is the inode of the live
-/// file the render cache has just checked.
+/// A folder is recorded only when the build did not change it, and trusted
+/// only when its modification and change times are older than the record by a
+/// margin (as with `FileIdentity`): adding, removing or renaming an entry sets
+/// both times to the moment of the change, later than the recorded ones.
+/// Writing into a file in place leaves the folder's times alone, but no entry
+/// is trusted for its contents: a staging entry is kept only when it is the
+/// inode of the live file the render cache has just checked.
 struct StagingRecord: Sendable, Equatable {
-    /// The status of a folder and what it held: the names (a digest of them, with
-    /// their kinds, in the order of the plan) and the inode of each file.
+    /// The status of a folder and what it held: a digest of its entries' names
+    /// and kinds in the order of the plan, and the inodes of its files
+    /// (`inodeCount` of them from `firstInode` in the record's `inodes`).
     struct Folder: Sendable, Equatable {
         let modified: Int
         let changed: Int
-        let names: [UInt8]
-        let inodes: [UInt64]
+        let names: Names
+        let firstInode: Int
+        let inodeCount: Int
+    }
+
+    /// 128 bits of SHA-256 over a folder's entry names and kinds.
+    struct Names: Sendable, Equatable {
+        let high: UInt64
+        let low: UInt64
     }
 
     /// The tree's root folder (device and inode): after a swap, its staging folder is the other tree.
@@ -31,7 +37,33 @@ struct StagingRecord: Sendable, Equatable {
     /// When the record was made (nanoseconds since the epoch).
     let madeAt: Int
     /// By the folder's inode.
-    var folders: [UInt64: Folder]
+    private(set) var folders: [UInt64: Folder] = [:]
+    private(set) var inodes: [UInt64] = []
+
+    init(device: UInt64, root: UInt64, madeAt: Int) {
+        self.device = device
+        self.root = root
+        self.madeAt = madeAt
+    }
+
+    mutating func add(folder inode: UInt64, modified: Int, changed: Int, names: Names, inodes files: [UInt64]) {
+        folders[inode] = Folder(modified: modified, changed: changed, names: names, firstInode: inodes.count, inodeCount: files.count)
+        inodes += files
+    }
+
+    /// Equal when they record the same folders with the same entries (wherever their inodes lie in `inodes`).
+    static func == (left: StagingRecord, right: StagingRecord) -> Bool {
+        guard left.device == right.device, left.root == right.root, left.madeAt == right.madeAt,
+              left.folders.count == right.folders.count else { return false }
+        return left.folders.allSatisfy { inode, folder in
+            guard let other = right.folders[inode] else { return false }
+            return folder.modified == other.modified && folder.changed == other.changed && folder.names == other.names
+                && left.inodes(of: folder).elementsEqual(right.inodes(of: other))
+        }
+    }
+
+    /// The inodes recorded for a folder's files.
+    func inodes(of folder: Folder) -> ArraySlice<UInt64> { inodes[folder.firstInode..<(folder.firstInode + folder.inodeCount)] }
 
     /// The folder with this status, when it is recorded as it is now and its
     /// times were older than the record by `margin` (nanoseconds); nil when it must be listed.
@@ -44,78 +76,126 @@ struct StagingRecord: Sendable, Equatable {
     /// How much older than its record a folder's times must be to be trusted: as for content files.
     static let margin = FileIdentity.margin * 1_000_000_000
 
-    /// A digest of a folder's entries: their names and kinds, in order.
-    static func names(_ entries: [(name: String, folder: Bool)]) -> [UInt8] {
-        var bytes: [UInt8] = []
+    /// The digest of a folder's entries: their names and kinds, in order.
+    static func names(_ entries: [(name: String, folder: Bool)]) -> Names {
+        var hash = SHA256()
         for entry in entries {
-            bytes.append(entry.folder ? 1 : 0)
-            bytes += entry.name.utf8
-            bytes.append(0)
+            hash.update(CollectionOfOne(entry.folder ? 1 : 0))
+            hash.update(entry.name.utf8)
+            hash.update(CollectionOfOne(0))
         }
-        return Array(SHA256.digest(bytes).prefix(16))
+        let digest = hash.finalize()
+        func word(_ start: Int) -> UInt64 { digest[start..<(start + 8)].reduce(0) { $0 << 8 | UInt64($1) } }
+        return Names(high: word(0), low: word(8))
     }
 
     // MARK: Encoding
 
     static let format = "tongbao-staging-record 1"
 
-    /// Up to two records (one per tree), with a checksum; nil entries are left out.
-    static func encode(_ records: [StagingRecord]) -> [UInt8] {
-        var writer = ByteWriter()
-        writer.int(records.count)
-        for record in records {
-            writer.int(Int(bitPattern: UInt(record.device)))
-            writer.int(Int(bitPattern: UInt(record.root)))
-            writer.int(record.madeAt)
-            writer.int(record.folders.count)
-            for (inode, folder) in record.folders {
-                writer.int(Int(bitPattern: UInt(inode)))
-                writer.int(folder.modified)
-                writer.int(folder.changed)
-                writer.int(folder.names.count)
-                writer.raw(folder.names[...])
-                writer.int(folder.inodes.count)
-                for inode in folder.inodes { writer.int(Int(bitPattern: UInt(inode))) }
-            }
+    /// The record as bytes: a header (device, root, time) and the folders.
+    func encoded() -> [UInt8] {
+        var writer = ByteWriter(capacity: 64 + folders.count * 48 + inodes.count * 6)
+        writer.int(Int(bitPattern: UInt(device)))
+        writer.int(Int(bitPattern: UInt(root)))
+        writer.int(madeAt)
+        writer.int(folders.count)
+        for (inode, folder) in folders {
+            writer.int(Int(bitPattern: UInt(inode)))
+            writer.int(folder.modified)
+            writer.int(folder.changed)
+            writer.int(Int(bitPattern: UInt(folder.names.high)))
+            writer.int(Int(bitPattern: UInt(folder.names.low)))
+            writer.int(folder.inodeCount)
+            for inode in self.inodes(of: folder) { writer.int(Int(bitPattern: UInt(inode))) }
         }
-        var file = ByteWriter()
-        file.string(format)
-        file.string(SHA256.hex(writer.bytes))
-        file.raw(writer.bytes[...])
+        return writer.bytes
+    }
+
+    /// A record from `encoded()`'s bytes; nil when they cannot be read.
+    static func decode(_ bytes: ArraySlice<UInt8>) -> StagingRecord? {
+        var reader = ByteReader(Array(bytes))
+        guard let device = reader.int(), let root = reader.int(), let madeAt = reader.int(), let count = reader.count() else { return nil }
+        var record = StagingRecord(device: UInt64(UInt(bitPattern: device)), root: UInt64(UInt(bitPattern: root)), madeAt: madeAt)
+        record.folders.reserveCapacity(count)
+        record.inodes.reserveCapacity(2 * count)
+        for _ in 0..<count {
+            guard let inode = reader.int(), let modified = reader.int(), let changed = reader.int(), let high = reader.int(),
+                  let low = reader.int(), let inodeCount = reader.count() else { return nil }
+            let first = record.inodes.count
+            for _ in 0..<inodeCount {
+                guard let file = reader.int() else { return nil }
+                record.inodes.append(UInt64(UInt(bitPattern: file)))
+            }
+            record.folders[UInt64(UInt(bitPattern: inode))] = Folder(
+                modified: modified, changed: changed, names: Names(high: UInt64(UInt(bitPattern: high)), low: UInt64(UInt(bitPattern: low))),
+                firstInode: first, inodeCount: inodeCount)
+        }
+        return reader.atEnd ? record : nil
+    }
+}
+
+/// The records of both trees as stored (`CacheStore.stagingFileName`): each
+/// tree's root folder and its record's bytes. Only the record of the tree
+/// about to be filled is decoded; the other is written back as it was.
+struct StagingRecords: Sendable {
+    struct Stored: Sendable {
+        let device: UInt64
+        let root: UInt64
+        let bytes: ArraySlice<UInt8>
+    }
+
+    var stored: [Stored] = []
+    /// One of them decoded beforehand (the staging folder's, read beside the loading).
+    var decoded: StagingRecord?
+
+    /// The stored record of the tree whose root folder is `root` on `device`, decoded.
+    func record(device: UInt64, root: UInt64) -> StagingRecord? {
+        if let decoded, decoded.device == device, decoded.root == root { return decoded }
+        return stored.first { $0.device == device && $0.root == root }.flatMap { StagingRecord.decode($0.bytes) }
+    }
+
+    /// The records to keep after a build filled `filled`: it, and the stored one of the other tree (now the staging folder).
+    func replacing(with filled: StagingRecord?, otherRoot: (device: UInt64, inode: UInt64)?) -> StagingRecords {
+        var kept: [Stored] = []
+        if let filled { kept.append(Stored(device: filled.device, root: filled.root, bytes: filled.encoded()[...])) }
+        if let otherRoot, let other = stored.first(where: { $0.device == otherRoot.device && $0.root == otherRoot.inode }),
+           other.root != filled?.root || other.device != filled?.device {
+            kept.append(other)
+        }
+        return StagingRecords(stored: kept)
+    }
+
+    static let format = "tongbao-staging-records 1"
+
+    func encoded() -> [UInt8] {
+        var body = ByteWriter()
+        body.int(stored.count)
+        for record in stored {
+            body.int(Int(bitPattern: UInt(record.device)))
+            body.int(Int(bitPattern: UInt(record.root)))
+            body.int(record.bytes.count)
+            body.raw(record.bytes)
+        }
+        var file = ByteWriter(capacity: body.bytes.count + 128)
+        file.string(StagingRecords.format)
+        file.string(SHA256.hex(body.bytes))
+        file.raw(body.bytes[...])
         return file.bytes
     }
 
     /// The records in `bytes`; none when the format, checksum or layout is wrong.
-    static func decode(_ bytes: [UInt8]) -> [StagingRecord] {
+    static func decode(_ bytes: [UInt8]) -> StagingRecords {
         var reader = ByteReader(bytes)
-        guard reader.string() == format, let checksum = reader.string(),
-              SHA256.hex(bytes[reader.position...]) == checksum, let count = reader.count(), count <= 2 else { return [] }
-        var records: [StagingRecord] = []
+        guard reader.string() == format, let checksum = reader.string(), SHA256.hex(bytes[reader.position...]) == checksum,
+              let count = reader.count(), count <= 2 else { return StagingRecords() }
+        var stored: [Stored] = []
         for _ in 0..<count {
-            guard let device = reader.int(), let root = reader.int(), let madeAt = reader.int(),
-                  let folderCount = reader.count() else { return [] }
-            var folders: [UInt64: Folder] = [:]
-            folders.reserveCapacity(folderCount)
-            for _ in 0..<folderCount {
-                guard let inode = reader.int(), let modified = reader.int(), let changed = reader.int(),
-                      let nameLength = reader.count(), nameLength == 16 else { return [] }
-                var names: [UInt8] = []
-                for _ in 0..<nameLength {
-                    guard let byte = reader.byte() else { return [] }
-                    names.append(byte)
-                }
-                guard let inodeCount = reader.count() else { return [] }
-                var inodes: [UInt64] = []
-                inodes.reserveCapacity(inodeCount)
-                for _ in 0..<inodeCount {
-                    guard let inode = reader.int() else { return [] }
-                    inodes.append(UInt64(UInt(bitPattern: inode)))
-                }
-                folders[UInt64(UInt(bitPattern: inode))] = Folder(modified: modified, changed: changed, names: names, inodes: inodes)
-            }
-            records.append(StagingRecord(device: UInt64(UInt(bitPattern: device)), root: UInt64(UInt(bitPattern: root)),
-                                         madeAt: madeAt, folders: folders))
+            guard let device = reader.int(), let root = reader.int(), let length = reader.count() else { return StagingRecords() }
+            stored.append(Stored(device: UInt64(UInt(bitPattern: device)), root: UInt64(UInt(bitPattern: root)),
+                                 bytes: bytes[reader.position..<(reader.position + length)]))
+            reader.skip(length)
         }
-        return reader.atEnd ? records : []
+        return reader.atEnd ? StagingRecords(stored: stored) : StagingRecords()
     }
 }
