@@ -1,5 +1,14 @@
 import Foundation
 
+extension timespec {
+    /// The time in nanoseconds since 1970; nil when it does not fit (after 2262).
+    var nanoseconds: Int? {
+        let (seconds, overflow) = Int(tv_sec).multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, overflow2) = seconds.addingReportingOverflow(Int(tv_nsec))
+        return overflow || overflow2 ? nil : total
+    }
+}
+
 /// What `stat` tells about a content file: its device, inode, size, and the
 /// times of its last modification and last change (status change: any write,
 /// rename, link or mode change sets it). A rebuild trusts the document cache

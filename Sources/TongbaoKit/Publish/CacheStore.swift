@@ -241,11 +241,7 @@ public enum CacheStore {
     }
 
     /// The modification time in nanoseconds since 1970; nil when it does not fit.
-    static func modifiedNanoseconds(_ status: stat) -> Int? {
-        let (seconds, overflow) = Int(status.st_mtim.tv_sec).multipliedReportingOverflow(by: 1_000_000_000)
-        let (total, overflow2) = seconds.addingReportingOverflow(Int(status.st_mtim.tv_nsec))
-        return overflow || overflow2 ? nil : total
-    }
+    static func modifiedNanoseconds(_ status: stat) -> Int? { status.st_mtim.nanoseconds }
 
     /// The running executable and every library it has loaded (cmark-gfm, libyaml,
     /// the Swift runtime …): device, inode, size and modification time of each,

@@ -220,13 +220,6 @@ public enum Publisher {
         return (UInt64(status.st_dev), UInt64(status.st_ino))
     }
 
-    /// A time of a status in nanoseconds since 1970; nil when it does not fit.
-    private static func nanoseconds(_ time: timespec) -> Int? {
-        let (seconds, overflow) = Int(time.tv_sec).multipliedReportingOverflow(by: 1_000_000_000)
-        let (total, overflow2) = seconds.addingReportingOverflow(Int(time.tv_nsec))
-        return overflow || overflow2 ? nil : total
-    }
-
     /// The status of a listed or trusted folder, as a record keeps it.
     struct FolderStatus {
         let inode: UInt64
@@ -234,7 +227,7 @@ public enum Publisher {
         let changed: Int
 
         init?(_ status: stat) {
-            guard let modified = Publisher.nanoseconds(status.st_mtim), let changed = Publisher.nanoseconds(status.st_ctim) else { return nil }
+            guard let modified = status.st_mtim.nanoseconds, let changed = status.st_ctim.nanoseconds else { return nil }
             inode = UInt64(status.st_ino)
             self.modified = modified
             self.changed = changed
