@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdatomic.h>
 #include <sys/stat.h>
+#if defined(__linux__)
+#include <sys/vfs.h>
+#endif
 #include <unistd.h>
 #if defined(__linux__)
 #include <sys/syscall.h>
@@ -62,6 +65,18 @@ long tongbao_read_folder(int folder, void *buffer, unsigned long size) {
     (void)folder;
     (void)buffer;
     (void)size;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+long tongbao_file_system_type(const char *path) {
+#if defined(__linux__)
+    struct statfs status;
+    if (statfs(path, &status) != 0) return -1;
+    return (long)status.f_type;
+#else
+    (void)path;
     errno = ENOSYS;
     return -1;
 #endif

@@ -22,6 +22,9 @@ public struct BuildOptions: Sendable {
     /// (seconds since the epoch) are trusted unchanged while their identity is
     /// the recorded one (`FileIdentity`); nil: the build's start less a margin.
     public var settledBefore: Int?
+    /// How much older than its record a staging folder's times must be for the
+    /// record to be trusted (`StagingRecord`), in nanoseconds; nil: two seconds.
+    public var folderMargin: Int?
 
     public init(content: URL, contentDisplay: String, templates: URL?, output: URL, asOf: Day?, today: Day, write: Bool) {
         self.content = content
@@ -166,6 +169,11 @@ public enum Builder {
         let documentBytes = options.write ? documents.map { documents in Background { _ in documents.encoded() } } : nil
         defer { documentBytes?.cancel() }
         report.diagnostics.append(contentsOf: rendered.diagnostics)
+        // A notice whose bytes changed though its identity did not (found reading its body): the build
+        // fails, and the document cache without that identity is saved, so the next build reads the file.
+        if options.write, report.diagnostics.hasErrors, documents?.hasForgotten == true, let bytes = documentBytes?.value {
+            CacheStore.saveDocuments(bytes, output: options.output)
+        }
         report.pages = files.count { $0.digest != nil }
         report.pagesReused = files.count { if case .previous = $0.content { true } else { false } }
         let guardian = PrivacyGuard(publicPhones: model.settings.publicPhones, creditCodes: model.enterprises.compactMap(\.creditCode))
@@ -187,9 +195,8 @@ public enum Builder {
         clock.mark("manifest")
         report.files = all.count
         do {
-            // A build told to trust recent content files (the tests) trusts recent folder records too.
             let published = try Publisher.publish(all, to: options.output, records: stagingRecords?.value ?? StagingRecords(),
-                                                  margin: options.settledBefore == nil ? StagingRecord.margin : 0)
+                                                  margin: options.folderMargin ?? StagingRecord.margin)
             report.bytes = published.bytesWritten
             report.filesKept = published.filesKept
             report.foldersListed = published.foldersListed

@@ -300,6 +300,34 @@ import Testing
         #expect(ViewDigest.own(first, shared: [:]) == ViewDigest.own(second, shared: [:]))
     }
 
+    /// The render cache's paths never leave the output folder.
+    @Test func parentComponentsAreFound() {
+        let cases: [(String, Bool)] = [("..", true), ("a/..", true), ("../a", true), ("a/../b", true), ("...", false), ("a/..b", false),
+                                       ("..a/b", false), ("a/b", false), ("", false), ("a/.", false), (".", false)]
+        for (path, expected) in cases {
+            #expect(CacheStore.hasParentComponent(Array(path.utf8)[...]) == expected, "\(path)")
+        }
+    }
+
+    /// Another page size moves every entry of the lists: each list page is keyed by the entries it shows.
+    @Test func anotherPageSizeRebuildsTheLists() throws {
+        var files: [String: String] = [:]
+        for index in 1...9 {
+            files["notices/2021-0\(index % 3 + 1)-0\(index)-n\(index).md"] = "---\ntitle: 通知\(index)\ndate: 2021-0\(index % 3 + 1)-0\(index)\n---\n正文\(index)。\n"
+        }
+        let site = try TemporarySite(files)
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        let result = try IncrementalTests.rebuild(site) { site in
+            try site.edit("site.yml") { $0 + "page_size: 2\n" }
+        }
+        #expect(result.changed.contains("notices/page/5/index.html"))
+        // A notice moved to another year moves between the yearly lists.
+        try IncrementalTests.rebuild(site) { site in
+            try site.edit("notices/2021-02-01-n1.md") { $0.replacingOccurrences(of: "date: 2021-02-01", with: "date: 2020-12-01") }
+        }
+    }
+
     @Test func aRemovedNoticeIsGone() throws {
         let site = try IncrementalTests.mini()
         defer { site.remove() }

@@ -171,7 +171,7 @@ import Testing
         }
         // Records just made are trusted only once their folders' times are older than them by the margin.
         var options = site.options()
-        options.settledBefore = nil
+        options.folderMargin = nil
         let cautious = Builder.run(options)
         #expect(cautious.succeeded)
         #expect(cautious.foldersListed > 3)
@@ -181,17 +181,19 @@ import Testing
     @Test func aDamagedRecordIsIgnored() throws {
         let root: UInt64 = 1 << 40
         var record = StagingRecord(device: 7, root: root, madeAt: 1_700_000_000_000_000_000)
-        let first: StagingRecord.Names = StagingRecord.names([("index.html", false), ("页", true)])
+        let first: StagingRecord.Names = StagingRecord.names(of: "notices/x", [("index.html", false), ("页", true)])
         record.add(folder: 12, modified: 1, changed: -2, names: first, inodes: [UInt64.max, 0])
-        record.add(folder: 13, modified: 3, changed: 4, names: StagingRecord.names([]), inodes: [])
+        record.add(folder: 13, modified: 3, changed: 4, names: StagingRecord.names(of: "notices/x", []), inodes: [])
         let encoded: [UInt8] = record.encoded()
         #expect(StagingRecord.decode(encoded[...]) == record)
-        let kindA: StagingRecord.Names = StagingRecord.names([("a", false)])
-        let kindB: StagingRecord.Names = StagingRecord.names([("a", true)])
+        let kindA: StagingRecord.Names = StagingRecord.names(of: "notices/x", [("a", false)])
+        let kindB: StagingRecord.Names = StagingRecord.names(of: "notices/x", [("a", true)])
         #expect(kindA != kindB)
-        let joined: StagingRecord.Names = StagingRecord.names([("ab", false)])
-        let split: StagingRecord.Names = StagingRecord.names([("a", false), ("b", false)])
+        let joined: StagingRecord.Names = StagingRecord.names(of: "notices/x", [("ab", false)])
+        let split: StagingRecord.Names = StagingRecord.names(of: "notices/x", [("a", false), ("b", false)])
         #expect(joined != split)
+        let elsewhere: StagingRecord.Names = StagingRecord.names(of: "notices/y", [("a", false)])
+        #expect(elsewhere != kindA)
         let records = StagingRecords(stored: [StagingRecords.Stored(device: 7, root: root, bytes: encoded[...])])
         let bytes: [UInt8] = records.encoded()
         let decoded: StagingRecords = StagingRecords.decode(bytes)
@@ -215,6 +217,26 @@ import Testing
         try Data(stored).write(to: file)
         let report = StagingReuseTests.rebuild(site, "a damaged record")
         #expect(report.foldersListed > 1)
+    }
+
+    /// Deleting the staging folder, or building once without the caches (which leaves the record stale), changes nothing.
+    @Test func aDeletedStagingFolderOrAStaleRecordChangesNothing() throws {
+        let site = try StagingReuseTests.mini()
+        defer { site.remove() }
+        for _ in 1...4 { #expect(site.build().succeeded) }
+        try FileManager.default.removeItem(at: site.staging)
+        StagingReuseTests.rebuild(site, "the staging folder deleted")
+        var options = site.options()
+        options.useCache = false
+        #expect(Builder.run(options).succeeded)
+        try site.write("notices/2021-06-18-xinzeng.md", "---\ntitle: 新增通知\ndate: 2021-06-18\n---\n新增的正文。\n")
+        StagingReuseTests.rebuild(site, "after a build without the caches")
+        // A staging folder moved aside and back in changes its folder's times: listed again.
+        let notices = site.staging.appendingPathComponent("notices")
+        let aside = site.root.appendingPathComponent("aside")
+        try FileManager.default.moveItem(at: notices, to: aside)
+        try FileManager.default.moveItem(at: aside, to: notices)
+        StagingReuseTests.rebuild(site, "a folder moved aside and back")
     }
 
     /// A staging folder without the marker is not brought up to date but made

@@ -82,14 +82,16 @@ struct TemporarySite {
     }
 
     /// Builds trust every content file whose identity is unchanged, however recent
-    /// (`FileIdentity`), so that rebuilds here take the unread path a real office
-    /// site takes; each test edits files at least one clock tick after a build read them.
-    static let settledBefore = Int(Int32.max)
+    /// (`FileIdentity`), and every staging folder whose status is the recorded one
+    /// (`StagingRecord`), so that rebuilds here take the paths a real office site
+    /// takes; each test edits files at least one clock tick after a build read them.
+    static let settledBefore = Int.max
 
     func options(write: Bool = true, output: URL? = nil, asOf: Day? = nil) -> BuildOptions {
         var options = BuildOptions(content: content, contentDisplay: "content", templates: nil, output: output ?? self.output,
                                    asOf: asOf, today: Day(year: 2021, month: 6, day: 30)!, write: write)
         options.settledBefore = TemporarySite.settledBefore
+        options.folderMargin = 0
         return options
     }
 

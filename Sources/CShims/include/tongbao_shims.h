@@ -19,4 +19,8 @@ int tongbao_open_folder(int root, const char *path);
 /// NUL-terminated). Returns the bytes read, 0 at the end, -1 with errno set.
 long tongbao_read_folder(int folder, void *buffer, unsigned long size);
 
+/// The file system type (Linux statfs f_type, a magic number) of the file
+/// system holding `path`; -1 with errno set when it cannot be told.
+long tongbao_file_system_type(const char *path);
+
 #endif

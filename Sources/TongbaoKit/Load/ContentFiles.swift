@@ -37,7 +37,8 @@ struct ContentFiles: Sendable {
         self.root = root.standardizedFileURL
         self.rootPath = self.root.path
         self.displayRoot = displayRoot.hasSuffix("/") ? String(displayRoot.dropLast()) : displayRoot
-        self.settledBefore = settledBefore
+        // No file gets an identity on a file system whose times cannot be trusted (`FileSystemTrust`).
+        self.settledBefore = FileSystemTrust.trustsTimes(of: self.rootPath) ? settledBefore : Int.min
     }
 
     /// The identity of a file listed as a plain file inside the content folder

@@ -83,6 +83,7 @@ final class DocumentCache: @unchecked Sendable {
     private var identities: [String: FileIdentity] = [:]
     /// Notices taken from the cache by their identity, their body not read: by file, where to read it and its SHA-256.
     private var unread: [String: Unread] = [:]
+    private var forgotten = false
 
     /// A notice file taken from the cache without reading it.
     struct Unread: Sendable {
@@ -165,6 +166,22 @@ final class DocumentCache: @unchecked Sendable {
         if let relativePath, let identity { unread[file] = Unread(relativePath: relativePath, size: identity.size, sha256: entry.sha256) }
         reusedCount += 1
         lock.unlock()
+    }
+
+    /// Drops the identity of `file` (and, when this build has nothing else of it, its entry):
+    /// the next build reads the file, whatever its identity.
+    func forgetIdentity(_ file: String) {
+        lock.lock()
+        identities[file] = nil
+        forgotten = true
+        lock.unlock()
+    }
+
+    /// Whether `forgetIdentity` was called: the cache is then saved even by a build that fails.
+    var hasForgotten: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return forgotten
     }
 
     /// Records that the notice at `file` was taken from the cache unread: its body, if needed, is read from `relativePath`.

@@ -27,25 +27,30 @@ struct LateBodies: Sendable {
     /// The bodies of the notices from `wanted` (display paths of unread files),
     /// read on all cores. A file whose bytes are no longer the ones its record
     /// was made from changed during the build: an error, the build is run again.
-    func read(_ wanted: [String]) -> (bodies: [String: String], diagnostics: Diagnostics) {
+    /// `changed` names the files whose bytes were not those of their records.
+    func read(_ wanted: [String]) -> (bodies: [String: String], diagnostics: Diagnostics, changed: [String]) {
         let files = self.files, unread = self.unread
-        let results = Parallel.map(wanted.count) { index -> (String?, Diagnostics) in
+        let results = Parallel.map(wanted.count) { index -> (String?, Diagnostics, Bool) in
             var diagnostics = Diagnostics()
-            guard let source = unread[wanted[index]] else { return (nil, diagnostics) }
-            guard let file = files.read(source.relativePath, diagnostics: &diagnostics, listedInside: true) else { return (nil, diagnostics) }
+            guard let source = unread[wanted[index]] else { return (nil, diagnostics, false) }
+            guard let file = files.read(source.relativePath, diagnostics: &diagnostics, listedInside: true) else {
+                return (nil, diagnostics, true)
+            }
             guard file.sha256 == source.sha256, case .success(let frontMatter) = FrontMatter.split(file.text) else {
                 diagnostics.error(SourceLocation(file: file.displayPath, line: 1, column: 1),
                                   "文件在生成过程中被修改了：请保存好后重新运行 tongbao build")
-                return (nil, diagnostics)
+                return (nil, diagnostics, true)
             }
-            return (frontMatter.body, diagnostics)
+            return (frontMatter.body, diagnostics, false)
         }
         var bodies: [String: String] = [:]
         var diagnostics = Diagnostics()
-        for (file, (body, found)) in zip(wanted, results) {
+        var changed: [String] = []
+        for (file, (body, found, differs)) in zip(wanted, results) {
             diagnostics.append(contentsOf: found)
             if let body { bodies[file] = body }
+            if differs { changed.append(file) }
         }
-        return (bodies, diagnostics)
+        return (bodies, diagnostics, changed)
     }
 }

@@ -113,7 +113,7 @@ public enum CacheStore {
     }
 
     /// Whether a `/`-separated path has a `..` component (it would leave the output folder).
-    private static func hasParentComponent(_ path: ArraySlice<UInt8>) -> Bool {
+    static func hasParentComponent(_ path: ArraySlice<UInt8>) -> Bool {
         var start = path.startIndex
         while start <= path.endIndex {
             let end = path[start...].firstIndex(of: UInt8(ascii: "/")) ?? path.endIndex

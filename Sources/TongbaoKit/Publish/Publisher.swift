@@ -72,11 +72,15 @@ public enum Publisher {
         let outcome: Outcome
         // The record of the staging tree, when it is the tree a build recorded (its root folder's device and inode).
         let stagingRoot = folderIdentity(staging.path), liveRoot = folderIdentity(output.path)
+        // A folder's times are compared with the moment before any of them was taken (the margin counts from there).
+        let fillStarted = Int(Date().timeIntervalSince1970 * 1e9)
+        // Only on local file systems whose change times and inode numbers are reliable.
+        let margin = FileSystemTrust.trustsTimes(of: parent.path) ? margin : nil
         let record = reuse ? stagingRoot.flatMap { records.record(device: $0.device, root: $0.inode) } : nil
         do {
             do {
                 outcome = try fill(staging.path, layout: layout, files: files, marker: markerFile, previous: previous, reuse: reuse,
-                                   record: record.map { ($0, margin) })
+                                   record: margin.flatMap { margin in record.map { ($0, margin) } })
             } catch is Unlistable {
                 // A folder of the kept staging folder could not be read as tongbao leaves it.
                 try makeFresh(staging.path)
@@ -92,7 +96,7 @@ public enum Publisher {
         report.foldersListed = outcome.listed
         // What this tree holds now, for the build that fills it next.
         let filled = folderIdentity(staging.path).map { root in
-            var record = StagingRecord(device: root.device, root: root.inode, madeAt: Int(Date().timeIntervalSince1970 * 1e9))
+            var record = StagingRecord(device: root.device, root: root.inode, madeAt: fillStarted)
             for (inode, folder) in outcome.folders {
                 record.add(folder: inode, modified: folder.modified, changed: folder.changed, names: folder.names, inodes: folder.inodes)
             }
@@ -357,7 +361,8 @@ public enum Publisher {
         var changed = false
         var status: FolderStatus?
         let names = listing == nil ? StagingRecord.Names(high: 0, low: 0)
-            : StagingRecord.names(folder.files.map { (layout.names[$0], false) } + folder.children.map { (layout.folders[$0].name, true) })
+            : StagingRecord.names(of: folder.path, folder.files.map { (layout.names[$0], false) }
+                                  + folder.children.map { (layout.folders[$0].name, true) })
         if let listing {
             let relative = folder.path.isEmpty ? "." : folder.path
             let entries: [Entry]

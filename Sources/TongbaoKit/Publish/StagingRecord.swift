@@ -34,7 +34,7 @@ struct StagingRecord: Sendable, Equatable {
     /// The tree's root folder (device and inode): after a swap, its staging folder is the other tree.
     let device: UInt64
     let root: UInt64
-    /// When the record was made (nanoseconds since the epoch).
+    /// When the build that made the record started filling the tree (nanoseconds since the epoch).
     let madeAt: Int
     /// By the folder's inode.
     private(set) var folders: [UInt64: Folder] = [:]
@@ -68,17 +68,21 @@ struct StagingRecord: Sendable, Equatable {
     /// The folder with this status, when it is recorded as it is now and its
     /// times were older than the record by `margin` (nanoseconds); nil when it must be listed.
     func folder(inode: UInt64, modified: Int, changed: Int, margin: Int) -> Folder? {
-        guard let folder = folders[inode], folder.modified == modified, folder.changed == changed,
-              max(folder.modified, folder.changed) < madeAt - margin else { return nil }
+        let (cutoff, overflow) = madeAt.subtractingReportingOverflow(margin)
+        guard !overflow, let folder = folders[inode], folder.modified == modified, folder.changed == changed,
+              max(folder.modified, folder.changed) < cutoff else { return nil }
         return folder
     }
 
     /// How much older than its record a folder's times must be to be trusted: as for content files.
     static let margin = FileIdentity.margin * 1_000_000_000
 
-    /// The digest of a folder's entries: their names and kinds, in order.
-    static func names(_ entries: [(name: String, folder: Bool)]) -> Names {
+    /// The digest of a folder's path and entries (their names and kinds, in order): a record
+    /// taken by another folder that got the same inode number does not match.
+    static func names(of path: String, _ entries: [(name: String, folder: Bool)]) -> Names {
         var hash = SHA256()
+        hash.update(path.utf8)
+        hash.update(CollectionOfOne(0))
         for entry in entries {
             hash.update(CollectionOfOne(entry.folder ? 1 : 0))
             hash.update(entry.name.utf8)

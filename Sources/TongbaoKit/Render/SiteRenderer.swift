@@ -61,12 +61,13 @@ public struct SiteRenderer {
     /// - Parameter documents: what earlier builds learnt from each notice (`DocumentCache`); this build's findings go into it.
     public static func render(_ model: SiteModel, asOf: Day, theme: Theme, contentRoot: URL, parallel: Bool = true,
                               cache: RenderCache = RenderCache()) -> (files: [OutputFile], diagnostics: Diagnostics) {
-        render(model, asOf: asOf, theme: theme, contentRoot: contentRoot, parallel: parallel, cache: cache, documents: nil)
+        render(model, asOf: asOf, theme: theme, contentRoot: contentRoot, parallel: parallel, cache: cache, documents: nil,
+               lateBodies: nil)
     }
 
     /// - Parameter prepared: the theme's templates, parsed beforehand (with their diagnostics); nil to parse them here.
     static func render(_ model: SiteModel, asOf: Day, theme: Theme, contentRoot: URL, parallel: Bool,
-                       cache: RenderCache, documents: DocumentCache?, lateBodies: LateBodies? = nil,
+                       cache: RenderCache, documents: DocumentCache?, lateBodies: LateBodies?,
                        prepared: (TemplateSet, Diagnostics)? = nil) -> (files: [OutputFile], diagnostics: Diagnostics) {
         var diagnostics = Diagnostics()
         let templates: TemplateSet
@@ -228,6 +229,9 @@ public struct SiteRenderer {
         let read = lateBodies.read(wanted)
         bodiesReadLate = read.bodies
         diagnostics.append(contentsOf: read.diagnostics)
+        // A file whose bytes are not those of its record, its identity unchanged (a file system that
+        // kept its times): the next build reads it whatever its identity says.
+        for file in read.changed { documents?.forgetIdentity(file) }
     }
 
     /// A document's source with its body, read late or not.
@@ -292,7 +296,14 @@ public struct SiteRenderer {
         for (document, (rendered, summary, feedSummary)) in zip(documents, results) {
             let file = document.source.file
             if document.inFeed { bodies.feedSummaries[document.source.slug] = feedSummary }
-            if document.reused { continue }
+            if document.reused {
+                // Its page is the previous build's, but the start of its text is new to the cache: kept for the next build.
+                if document.inFeed, let documents = self.documents, var facts = knownRendered?[file] {
+                    facts.feedSummary = feedSummary
+                    documents.setRendered(file, facts)
+                }
+                continue
+            }
             let (linkCount, diagnosticCount) = (links.count, diagnostics.all.count)
             let body = record(rendered, of: document.source, page: document.page, diagnostics: &diagnostics)
             // A notice's body by its slug; the others' by their file, placed below.
