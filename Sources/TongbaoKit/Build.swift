@@ -23,7 +23,8 @@ public struct BuildOptions: Sendable {
     /// the recorded one (`FileIdentity`); nil: the build's start less a margin.
     public var settledBefore: Int?
     /// How much older than its record a staging folder's times must be for the
-    /// record to be trusted (`StagingRecord`), in nanoseconds; nil: two seconds.
+    /// record to be trusted (`StagingRecord`), in nanoseconds; nil: a tenth of a
+    /// second (two seconds on file systems with whole-second times).
     public var folderMargin: Int?
 
     public init(content: URL, contentDisplay: String, templates: URL?, output: URL, asOf: Day?, today: Day, write: Bool) {

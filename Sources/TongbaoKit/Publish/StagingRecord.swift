@@ -66,16 +66,23 @@ struct StagingRecord: Sendable, Equatable {
     func inodes(of folder: Folder) -> ArraySlice<UInt64> { inodes[folder.firstInode..<(folder.firstInode + folder.inodeCount)] }
 
     /// The folder with this status, when it is recorded as it is now and its
-    /// times were older than the record by `margin` (nanoseconds); nil when it must be listed.
+    /// times were older than the record by `margin` (nanoseconds; two seconds
+    /// when the file system keeps whole seconds only); nil when it must be listed.
     func folder(inode: UInt64, modified: Int, changed: Int, margin: Int) -> Folder? {
-        let (cutoff, overflow) = madeAt.subtractingReportingOverflow(margin)
-        guard !overflow, let folder = folders[inode], folder.modified == modified, folder.changed == changed,
-              max(folder.modified, folder.changed) < cutoff else { return nil }
+        guard let folder = folders[inode], folder.modified == modified, folder.changed == changed else { return nil }
+        let wholeSeconds = folder.modified % 1_000_000_000 == 0 && folder.changed % 1_000_000_000 == 0
+        let (cutoff, overflow) = madeAt.subtractingReportingOverflow(wholeSeconds ? max(margin, StagingRecord.coarseMargin) : margin)
+        guard !overflow, max(folder.modified, folder.changed) < cutoff else { return nil }
         return folder
     }
 
-    /// How much older than its record a folder's times must be to be trusted: as for content files.
-    static let margin = FileIdentity.margin * 1_000_000_000
+    /// How much older than its record a folder's times must be to be trusted. The
+    /// file systems trusted (`FileSystemTrust`) stamp times from the kernel's coarse
+    /// clock, a few milliseconds a tick: a change in the same tick as the recorded
+    /// times would leave them as they were, and a tenth of a second is many ticks.
+    static let margin = 100_000_000
+    /// The same where times have whole seconds only (ext2/3, or ext4 with small inodes): as for content files.
+    static let coarseMargin = FileIdentity.margin * 1_000_000_000
 
     /// The digest of a folder's path and entries (their names and kinds, in order): a record
     /// taken by another folder that got the same inode number does not match.
