@@ -169,19 +169,26 @@ import Testing
             let text = String(decoding: data, as: UTF8.self)
             #expect(!text.contains("多余") && !text.contains("假页面"), "\(path)")
         }
-        // A folder changed just before the build that records it is trusted only once its
-        // times are older than the record by the margin: two builds later it is listed again.
+        // A folder is trusted only when its times are older than the record by the margin: with
+        // a margin of an hour, every folder of this test (all changed within it) is listed again.
         var options = site.options()
-        options.folderMargin = nil
-        for _ in 1...2 { #expect(Builder.run(options).succeeded) }
-        let junk = site.staging.appendingPathComponent("notices/\(notice)/junk.html")
-        try Data("多余\n".utf8).write(to: junk)
-        try manager.removeItem(at: junk)
-        #expect(Builder.run(options).succeeded) // lists it (its times changed) and records it
-        #expect(Builder.run(options).succeeded)
+        options.folderMargin = 3_600_000_000_000
         let cautious = Builder.run(options)
         #expect(cautious.succeeded)
-        #expect(cautious.foldersListed == 2, "the root and the folder changed just before it was recorded: \(cautious.foldersListed)")
+        #expect(cautious.foldersListed > 3, "\(cautious.foldersListed)")
+        // The rule itself: a tenth of a second, two seconds for times in whole seconds.
+        var record = StagingRecord(device: 1, root: 2, madeAt: 10_000_000_000)
+        record.add(folder: 5, modified: 9_950_000_000, changed: 9_950_000_000, names: StagingRecord.names(of: "a", []), inodes: [])
+        record.add(folder: 6, modified: 9_850_000_000, changed: 9_800_000_000, names: StagingRecord.names(of: "b", []), inodes: [])
+        record.add(folder: 7, modified: 9_000_000_000, changed: 9_000_000_000, names: StagingRecord.names(of: "c", []), inodes: [])
+        record.add(folder: 8, modified: 7_000_000_000, changed: 7_000_000_000, names: StagingRecord.names(of: "d", []), inodes: [])
+        let margin = StagingRecord.margin
+        #expect(record.folder(inode: 5, modified: 9_950_000_000, changed: 9_950_000_000, margin: margin) == nil) // 50 ms before
+        #expect(record.folder(inode: 6, modified: 9_850_000_000, changed: 9_800_000_000, margin: margin) != nil) // 150 ms before
+        #expect(record.folder(inode: 6, modified: 9_850_000_001, changed: 9_800_000_000, margin: margin) == nil) // times differ
+        #expect(record.folder(inode: 7, modified: 9_000_000_000, changed: 9_000_000_000, margin: margin) == nil) // whole seconds, 1 s
+        #expect(record.folder(inode: 8, modified: 7_000_000_000, changed: 7_000_000_000, margin: margin) != nil) // whole seconds, 3 s
+        #expect(record.folder(inode: 9, modified: 1, changed: 1, margin: margin) == nil)
     }
 
     /// The record file survives its encoding; a damaged one is no record at all (every folder is listed).
