@@ -252,11 +252,9 @@ import Testing
         let site = try DocumentCacheTests.site(count: 2)
         defer { site.remove() }
         let files = ContentFiles(root: site.content, displayRoot: "content")
-        let cache = DocumentCache(context: "test")
         let path = DocumentCacheTests.path(1)
         let sha256 = SHA256.hex(try Data(contentsOf: site.content.appendingPathComponent(path)))
-        cache.leaveUnread("content/" + path, relativePath: path, size: 0, sha256: sha256)
-        let late = LateBodies(files: files, cache: cache)
+        let late = LateBodies(files: files, unread: ["content/" + path: LateBodies.Source(relativePath: path, sha256: sha256)])
         let read = late.read(["content/" + path])
         #expect(read.diagnostics.all.isEmpty)
         #expect(read.bodies["content/" + path]?.hasPrefix("## 一、工作要求") == true)

@@ -150,7 +150,7 @@ final class DocumentCache: @unchecked Sendable {
 
     /// The previous entry for the file at `file` when the file's identity is the
     /// one recorded with it: its bytes are the ones cached, unread. The notice's
-    /// body is read later if needed (`unreadBodies`); `keep` it and `leaveUnread` it once used.
+    /// body is read later if needed (`unreadBodies`); `keep` it with `unreadFrom` once used.
     func previousEntry(_ file: String, identity: FileIdentity) -> Entry? {
         guard let slot = previous[file], slot.identity == identity else { return nil }
         return DocumentCache.readRecord(previousBytes, slot.record, file: file, sha256: slot.sha256)
@@ -184,12 +184,6 @@ final class DocumentCache: @unchecked Sendable {
         return forgotten
     }
 
-    /// Records that the notice at `file` was taken from the cache unread: its body, if needed, is read from `relativePath`.
-    func leaveUnread(_ file: String, relativePath: String, size: Int, sha256: String) {
-        lock.lock()
-        unread[file] = Unread(relativePath: relativePath, size: size, sha256: sha256)
-        lock.unlock()
-    }
 
     /// The notices taken from the cache without reading their files, by file.
     var unreadBodies: [String: Unread] {

@@ -17,8 +17,12 @@ struct LateBodies: Sendable {
     let unread: [String: Source]
 
     init(files: ContentFiles, cache: DocumentCache) {
+        self.init(files: files, unread: cache.unreadBodies.mapValues { Source(relativePath: $0.relativePath, sha256: $0.sha256) })
+    }
+
+    init(files: ContentFiles, unread: [String: Source]) {
         self.files = files
-        unread = cache.unreadBodies.mapValues { Source(relativePath: $0.relativePath, sha256: $0.sha256) }
+        self.unread = unread
     }
 
     /// Whether the notice from `file` came without its body.

@@ -484,7 +484,7 @@ public struct SiteRenderer {
 
     /// The list of a section, paginated, and one paginated archive per year.
     /// - Parameter summary: the view data of the entry at a position (`noticeSummary` …), made only for pages rendered.
-    mutating func renderLists(section: String, heading: String, entries: [ListEntry], summary: ([Int]) -> [[String: Any]]) {
+    mutating func renderLists(section: String, heading: String, entries: [ListEntry], summary: (Int) -> [String: Any]) {
         let base = "\(section)/"
         let years = Array(Set(entries.map(\.year))).sorted(by: >)
         var counts: [Int: Int] = [:]
@@ -503,17 +503,13 @@ public struct SiteRenderer {
         }
     }
 
-    mutating func renderLists(section: String, heading: String, entries: [ListEntry], summary: (Int) -> [String: Any]) {
-        renderLists(section: section, heading: heading, entries: entries, summary: { $0.map(summary) })
-    }
-
     /// The pages of one list. A page's key in the render cache is made from what
     /// its view data is made from (the entries' summary digests, the page's
     /// number, the list's heading, years and trail, and its template and
     /// section), so that a page unchanged since the previous build is linked
     /// from it without making its view data at all.
     mutating func renderPaginated(section: String, base: String, heading: String, entries: [ListEntry],
-                                  years: [[String: Any]], breadcrumbs: [(String, String)], summary: ([Int]) -> [[String: Any]]) {
+                                  years: [[String: Any]], breadcrumbs: [(String, String)], summary: (Int) -> [String: Any]) {
         let size = settings.pageSize
         let total = max(1, (entries.count + size - 1) / size)
         let shared = siteView(section: section).digests
@@ -533,7 +529,7 @@ public struct SiteRenderer {
                 continue
             }
             var view: [String: Any] = [
-                "list": ["heading": heading, "items": summary(slice.map(\.position)), "empty": entries.isEmpty] as [String: Any],
+                "list": ["heading": heading, "items": slice.map { summary($0.position) }, "empty": entries.isEmpty] as [String: Any],
                 "years": years,
             ]
             if total > 1 {
