@@ -158,12 +158,10 @@ public enum Builder {
         let cache = previousPages?.value ?? RenderCache()
         defer { ProcessLifetime.keep((cache, documents as Any)) }
         clock.mark("cache")
-        var rendered = SiteRenderer.render(model, asOf: loaded.asOf, theme: theme, contentRoot: content, parallel: options.parallel,
+        let rendered = SiteRenderer.render(model, asOf: loaded.asOf, theme: theme, contentRoot: content, parallel: options.parallel,
                                            cache: cache, documents: documents, lateBodies: loaded.lateBodies,
                                            prepared: (prepared.templates, prepared.templateDiagnostics))
-        // The only reference to the planned files from here on.
-        var files = rendered.files
-        rendered.files = []
+        let files = rendered.files
         defer { ProcessLifetime.keep(files) }
         clock.mark("render")
         // What this build learnt of each notice, encoded for the next build beside the rest (it changes no more).

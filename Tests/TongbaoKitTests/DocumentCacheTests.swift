@@ -254,7 +254,7 @@ import Testing
         let files = ContentFiles(root: site.content, displayRoot: "content")
         let path = DocumentCacheTests.path(1)
         let sha256 = SHA256.hex(try Data(contentsOf: site.content.appendingPathComponent(path)))
-        let late = LateBodies(files: files, unread: ["content/" + path: LateBodies.Source(relativePath: path, sha256: sha256)])
+        let late = LateBodies(files: files, unread: ["content/" + path: DocumentCache.Unread(relativePath: path, size: 0, sha256: sha256)])
         let read = late.read(["content/" + path])
         #expect(read.diagnostics.all.isEmpty)
         #expect(read.bodies["content/" + path]?.hasPrefix("## 一、工作要求") == true)

@@ -226,7 +226,7 @@ final class DocumentCache: @unchecked Sendable {
     }
 
     /// `rendered` of a moment, read without locking.
-    struct RenderedLookup: @unchecked Sendable {
+    struct RenderedLookup: Sendable {
         fileprivate let kept: [String: Rendered?]
         fileprivate let current: [String: Entry]
 

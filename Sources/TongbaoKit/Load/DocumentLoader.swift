@@ -34,11 +34,6 @@ struct DocumentLoader {
         self.settings = settings
     }
 
-    mutating func load(into model: inout SiteModel) {
-        var clock = PhaseClock()
-        load(into: &model, clock: &clock)
-    }
-
     mutating func load(into model: inout SiteModel, clock: inout PhaseClock) {
         let noticeFiles = markdownFiles("notices")
         clock.mark("list")

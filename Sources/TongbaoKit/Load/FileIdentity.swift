@@ -37,27 +37,6 @@ struct FileIdentity: Hashable, Sendable {
         Int(now.timeIntervalSince1970.rounded(.down)) - margin
     }
 
-    /// The identity of a file from its status; nil when it is not a regular file or changed too recently.
-    init?(_ status: stat, settledBefore: Int) {
-        guard status.st_mode & S_IFMT == S_IFREG,
-              status.st_mtim.tv_sec < settledBefore, status.st_ctim.tv_sec < settledBefore else { return nil }
-        self.init(device: Int(bitPattern: UInt(status.st_dev)), inode: Int(bitPattern: UInt(status.st_ino)),
-                  size: Int(status.st_size),
-                  modifiedSeconds: status.st_mtim.tv_sec, modifiedNanoseconds: status.st_mtim.tv_nsec,
-                  changedSeconds: status.st_ctim.tv_sec, changedNanoseconds: status.st_ctim.tv_nsec)
-    }
-
-    init(device: Int, inode: Int, size: Int, modifiedSeconds: Int, modifiedNanoseconds: Int,
-         changedSeconds: Int, changedNanoseconds: Int) {
-        self.device = device
-        self.inode = inode
-        self.size = size
-        self.modifiedSeconds = modifiedSeconds
-        self.modifiedNanoseconds = modifiedNanoseconds
-        self.changedSeconds = changedSeconds
-        self.changedNanoseconds = changedNanoseconds
-    }
-
     func write(into writer: inout ByteWriter) {
         for value in [device, inode, size, modifiedSeconds, modifiedNanoseconds, changedSeconds, changedNanoseconds] {
             writer.int(value)
@@ -71,5 +50,17 @@ struct FileIdentity: Hashable, Sendable {
         return FileIdentity(device: device, inode: inode, size: size, modifiedSeconds: modifiedSeconds,
                             modifiedNanoseconds: modifiedNanoseconds, changedSeconds: changedSeconds,
                             changedNanoseconds: changedNanoseconds)
+    }
+}
+
+extension FileIdentity {
+    /// The identity of a file from its status; nil when it is not a regular file or changed too recently.
+    init?(_ status: stat, settledBefore: Int) {
+        guard status.st_mode & S_IFMT == S_IFREG,
+              status.st_mtim.tv_sec < settledBefore, status.st_ctim.tv_sec < settledBefore else { return nil }
+        self.init(device: Int(bitPattern: UInt(status.st_dev)), inode: Int(bitPattern: UInt(status.st_ino)),
+                  size: Int(status.st_size),
+                  modifiedSeconds: status.st_mtim.tv_sec, modifiedNanoseconds: status.st_mtim.tv_nsec,
+                  changedSeconds: status.st_ctim.tv_sec, changedNanoseconds: status.st_ctim.tv_nsec)
     }
 }

@@ -5,22 +5,15 @@ import Foundation
 /// the ones it needs (pages it must render again, the feed's summaries) once it
 /// knows which, and only those files are read.
 struct LateBodies: Sendable {
-    struct Source: Sendable {
-        /// Path relative to the content folder.
-        let relativePath: String
-        /// SHA-256 of the bytes the cached record was made from.
-        let sha256: String
-    }
-
     let files: ContentFiles
     /// By the file's display path (`DocumentSource.file`).
-    let unread: [String: Source]
+    let unread: [String: DocumentCache.Unread]
 
     init(files: ContentFiles, cache: DocumentCache) {
-        self.init(files: files, unread: cache.unreadBodies.mapValues { Source(relativePath: $0.relativePath, sha256: $0.sha256) })
+        self.init(files: files, unread: cache.unreadBodies)
     }
 
-    init(files: ContentFiles, unread: [String: Source]) {
+    init(files: ContentFiles, unread: [String: DocumentCache.Unread]) {
         self.files = files
         self.unread = unread
     }

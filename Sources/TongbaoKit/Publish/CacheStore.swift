@@ -129,7 +129,7 @@ public enum CacheStore {
         var status = stat()
         return fstatat(folder, path, &status, AT_SYMLINK_NOFOLLOW) == 0 && status.st_mode & S_IFMT == S_IFREG && Int(status.st_size) == size
             && UInt64(inode) == UInt64(status.st_ino)
-            && modified == modifiedNanoseconds(status)
+            && modified == status.st_mtim.nanoseconds
     }
 
     /// Writes the cache for the pages just published into `output`; a failure only costs the next build time.
@@ -240,8 +240,6 @@ public enum CacheStore {
         return RenderCache.FileStamp(status)
     }
 
-    /// The modification time in nanoseconds since 1970; nil when it does not fit.
-    static func modifiedNanoseconds(_ status: stat) -> Int? { status.st_mtim.nanoseconds }
 
     /// The running executable and every library it has loaded (cmark-gfm, libyaml,
     /// the Swift runtime …): device, inode, size and modification time of each,

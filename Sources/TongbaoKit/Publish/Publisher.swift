@@ -39,10 +39,6 @@ public enum Publisher {
     public static let marker = ".tongbao"
     static let markerText = "此目录由 tongbao 生成，每次构建会整体替换。\n"
 
-    public static func publish(_ files: [OutputFile], to output: URL) throws(Failure) -> Report {
-        try publish(PlannedFiles([files]), to: output, records: StagingRecords())
-    }
-
     /// - Parameters:
     ///   - records: what earlier builds recorded of the staging folder (`StagingRecord`); the report carries the new ones.
     ///   - margin: how much older than its record a folder's times must be for the record to be trusted (nanoseconds).

@@ -23,17 +23,6 @@ public struct RenderCache: Sendable {
     struct FileStamp: Sendable, Equatable {
         let inode: UInt64
         let modified: Int
-
-        /// The stamp of a file with this status; nil when its time does not fit (after 2262).
-        init?(_ status: stat) {
-            guard let modified = CacheStore.modifiedNanoseconds(status) else { return nil }
-            self.init(inode: UInt64(status.st_ino), modified: modified)
-        }
-
-        init(inode: UInt64, modified: Int) {
-            self.inode = inode
-            self.modified = modified
-        }
     }
 
     public struct Page: Sendable, Equatable {
@@ -52,5 +41,13 @@ public struct RenderCache: Sendable {
     func page(at path: String, digest: String) -> Page? {
         guard let page = pages[path], page.digest == digest else { return nil }
         return page
+    }
+}
+
+extension RenderCache.FileStamp {
+    /// The stamp of a file with this status; nil when its time does not fit (after 2262).
+    init?(_ status: stat) {
+        guard let modified = status.st_mtim.nanoseconds else { return nil }
+        self.init(inode: UInt64(status.st_ino), modified: modified)
     }
 }

@@ -82,12 +82,6 @@ struct ByteReader {
         return value
     }
 
-    mutating func byte() -> UInt8? {
-        guard position < end else { return nil }
-        position += 1
-        return bytes[position - 1]
-    }
-
     mutating func bool() -> Bool? {
         guard position < end, bytes[position] <= 1 else { return nil }
         position += 1

@@ -32,13 +32,6 @@ public struct SHA256: ~Copyable {
         EVP_DigestUpdate(context, base, input.count)
     }
 
-    /// The digest of `bytes`, 32 bytes.
-    public static func digest(_ bytes: some Sequence<UInt8>) -> [UInt8] {
-        var hash = SHA256()
-        hash.update(bytes)
-        return hash.finalize()
-    }
-
     /// Finishes and returns the digest, 32 bytes.
     public consuming func finalize() -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: 32)
