@@ -165,7 +165,7 @@ public enum Builder {
         defer { ProcessLifetime.keep(files) }
         clock.mark("render")
         // What this build learnt of each notice, encoded for the next build beside the rest (it changes no more).
-        let documentBytes = options.write ? documents.map { documents in Background { _ in documents.encoded() } } : nil
+        let documentBytes = options.write ? documents.map { documents in Background { _ in documents.encodedParts() } } : nil
         defer { documentBytes?.cancel() }
         report.diagnostics.append(contentsOf: rendered.diagnostics)
         // A notice whose bytes changed though its identity did not (found reading its body): the build
@@ -180,7 +180,7 @@ public enum Builder {
         defer { ProcessLifetime.keep(finished) }
         clock.mark("finish")
         reportPrivacy(finished.hits, options: options, content: content, diagnostics: &report.diagnostics)
-        checkCollisions(files.map(\.path) + finished.twins.map(\.path) + [Manifest.path, Publisher.marker],
+        checkCollisions(files.map(\.path) + finished.twins.joined().map(\.path) + [Manifest.path, Publisher.marker],
                         diagnostics: &report.diagnostics, display: options.contentDisplay)
         guard !report.diagnostics.hasErrors else { return report }
         report.files = files.count
@@ -189,7 +189,7 @@ public enum Builder {
         // What only a written site needs: compressed twins and the manifest of it all.
         let inputs = InputDigest.combine(inputLines?.value ?? "", theme: theme)
         clock.mark("inputs")
-        let all = PlannedFiles([files, finished.twins, [Manifest.make(finished.entries, asOf: loaded.asOf, inputs: inputs)]])
+        let all = PlannedFiles([files] + finished.twins + [[Manifest.make(finished.entries, asOf: loaded.asOf, inputs: inputs)]])
         defer { ProcessLifetime.keep(all) }
         clock.mark("manifest")
         report.files = all.count
@@ -200,9 +200,13 @@ public enum Builder {
             report.filesKept = published.filesKept
             report.foldersListed = published.foldersListed
             clock.mark("publish")
+            // The three cache files are written side by side.
+            let savedBeside = Background { [output = options.output, useCache = options.useCache] _ in
+                if let bytes = documentBytes?.value { CacheStore.saveDocuments(bytes, output: output) }
+                if useCache { CacheStore.saveStagingRecords(published.records, output: output) }
+            }
             if options.useCache { CacheStore.save(finished.pages, output: options.output) }
-            if let bytes = documentBytes?.value { CacheStore.saveDocuments(bytes, output: options.output) }
-            if options.useCache { CacheStore.saveStagingRecords(published.records, output: options.output) }
+            _ = savedBeside.value
             clock.mark("cache")
         } catch {
             report.diagnostics.error(SourceLocation(file: options.output.path, line: 1, column: 1), error.description)

@@ -329,5 +329,13 @@ import Testing
         huge.int(1 << 50)
         var lying = ByteReader(huge.bytes + [1, 2, 3])
         #expect(lying.string() == nil)
+        // Bytes that are not UTF-8 are no string, even where the repaired text would be as long
+        // (a cut four-byte sequence becomes one three-byte U+FFFD).
+        for invalid: [UInt8] in [[0xF0, 0x9F, 0x98], [0xFF], [0x61, 0xC3], [0xED, 0xA0, 0x80]] {
+            var length = ByteWriter()
+            length.int(invalid.count)
+            var reader = ByteReader(length.bytes + invalid)
+            #expect(reader.string() == nil, "\(invalid)")
+        }
     }
 }

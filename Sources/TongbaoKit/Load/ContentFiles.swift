@@ -182,7 +182,7 @@ struct ContentFiles: Sendable {
             default: result.append((name, nil))
             }
         }
-        return result.sorted { $0.name < $1.name }
+        return ByteOrder.sorted(result) { $0.name }
     }
 
     /// Every regular file below a folder, as paths relative to that folder, sorted.
@@ -222,7 +222,7 @@ struct ContentFiles: Sendable {
                 }
             }
         }
-        return result.sorted()
+        return ByteOrder.sorted(result)
     }
 
     /// Reads a UTF-8 text file; a missing or undecodable file is a diagnostic and nil.

@@ -25,8 +25,9 @@ final class DocumentCache: @unchecked Sendable {
         let target: String?
     }
 
-    /// What rendering the notice's body and page view gave.
-    struct Rendered: Sendable, Equatable {
+    /// What rendering the notice's body and page view gave. (A class, immutable:
+    /// a rebuild hands one for every notice from stage to stage.)
+    final class Rendered: Sendable, Equatable {
         let links: [Link]
         /// Raw HTML dropped from the body.
         let warnings: [Diagnostic]
@@ -37,9 +38,31 @@ final class DocumentCache: @unchecked Sendable {
         let pageContext: String
         let pageDigest: String
         /// The digest of the notice's summary in list pages (`SiteRenderer.noticeSummary`); empty when not known.
-        var summaryDigest: String = ""
+        let summaryDigest: String
         /// The start of the body's text for the feed, when the notice was in the feed as it was rendered; else empty.
-        var feedSummary: String = ""
+        let feedSummary: String
+
+        init(links: [Link], warnings: [Diagnostic], viewDigest: String, pageContext: String, pageDigest: String,
+             summaryDigest: String = "", feedSummary: String = "") {
+            self.links = links
+            self.warnings = warnings
+            self.viewDigest = viewDigest
+            self.pageContext = pageContext
+            self.pageDigest = pageDigest
+            self.summaryDigest = summaryDigest
+            self.feedSummary = feedSummary
+        }
+
+        /// The same, with another start of the text for the feed.
+        func with(feedSummary: String) -> Rendered {
+            Rendered(links: links, warnings: warnings, viewDigest: viewDigest, pageContext: pageContext, pageDigest: pageDigest,
+                     summaryDigest: summaryDigest, feedSummary: feedSummary)
+        }
+
+        static func == (a: Rendered, b: Rendered) -> Bool {
+            a === b || (a.links == b.links && a.warnings == b.warnings && a.viewDigest == b.viewDigest && a.pageContext == b.pageContext
+                        && a.pageDigest == b.pageDigest && a.summaryDigest == b.summaryDigest && a.feedSummary == b.feedSummary)
+        }
     }
 
     struct Entry: Sendable {
@@ -262,12 +285,18 @@ final class DocumentCache: @unchecked Sendable {
 
     /// The entries of this build, for the next one: a reused entry is copied as it was.
     func encoded() -> [UInt8] {
+        encodedParts().flatMap { $0 }
+    }
+
+    /// `encoded()` in two parts, the header and the entries, written one after the other
+    /// (joining them copied megabytes).
+    func encodedParts() -> [[UInt8]] {
         lock.lock()
         let fresh = current
         let reused = Array(kept.keys)
         let identities = self.identities
         lock.unlock()
-        let files = (Array(fresh.keys) + reused).sorted()
+        let files = ByteOrder.sorted(Array(fresh.keys) + reused)
         var writer = ByteWriter(capacity: previousBytes.count + 512 * fresh.count + 128)
         writer.int(files.count)
         func identity(of file: String) {
@@ -291,12 +320,11 @@ final class DocumentCache: @unchecked Sendable {
             }
         }
         // The header: the format, the context and a checksum of the rest.
-        var file = ByteWriter(capacity: writer.bytes.count + 256)
-        file.string(DocumentCache.format)
-        file.string(context)
-        file.string(SHA256.hex(writer.bytes))
-        file.raw(writer.bytes[...])
-        return file.bytes
+        var header = ByteWriter(capacity: 256)
+        header.string(DocumentCache.format)
+        header.string(context)
+        header.string(SHA256.hex(writer.bytes))
+        return [header.bytes, writer.bytes]
     }
 
     /// Every entry in `bytes` (for tests); none when the context differs or anything cannot be read.

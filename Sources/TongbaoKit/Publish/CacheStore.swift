@@ -133,13 +133,14 @@ public enum CacheStore {
     }
 
     /// Writes the cache for the pages just published into `output`; a failure only costs the next build time.
-    static func save(_ records: [Record], output: URL) {
+    static func save(_ records: [[Record]], output: URL) {
         let output = output.standardizedFileURL
         let root = output.path
-        // Each line needs its file's identity (two system calls): on all cores, in order, as bytes.
-        let chunks = Parallel.mapChunks(records.count, size: 256) { range -> [[UInt8]] in
+        // Each line needs its file's identity (two system calls when it was written): on all cores, in order, as bytes.
+        let chunks = Parallel.map(records.count) { part -> [UInt8] in
+            let records = records[part]
             var text: [UInt8] = []
-            text.reserveCapacity(range.count * 300)
+            text.reserveCapacity(records.count * 300)
             func field(_ value: String) {
                 text.append(UInt8(ascii: "\t"))
                 text += value.utf8
@@ -152,14 +153,13 @@ public enum CacheStore {
                 field(Int(bitPattern: UInt(stamp.inode)))
                 field(stamp.modified)
             }
-            for record in records[range] where !record.path.utf8.contains(where: { $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") }) {
-                let location = "\(root)/\(record.path)"
+            for record in records where !record.path.utf8.contains(where: { $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") }) {
                 // A page linked from the previous site has the identity it had; if the link was
                 // not made after all, the next build finds the file changed and renders it again.
-                guard let found = record.identity ?? stamp(of: location) else { continue }
+                guard let found = record.identity ?? stamp(of: "\(root)/\(record.path)") else { continue }
                 var twinFound: RenderCache.FileStamp?
                 if record.twin != nil {
-                    guard let twinIdentity = record.twinIdentity ?? stamp(of: location + ".gz") else { continue }
+                    guard let twinIdentity = record.twinIdentity ?? stamp(of: "\(root)/\(record.path).gz") else { continue }
                     twinFound = twinIdentity
                 }
                 text += record.path.utf8
@@ -175,12 +175,12 @@ public enum CacheStore {
                 }
                 text.append(UInt8(ascii: "\n"))
             }
-            return [text]
+            return text
         }
-        var body: [UInt8] = []
-        body.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
-        for chunk in chunks { body += chunk }
-        write(Data(Array("\(format)\t\(toolIdentity())\t\(SHA256.hex(body))\n".utf8) + body), named: fileName, output: output)
+        // The header's checksum covers the lines after it, hashed part by part.
+        var hash = SHA256()
+        for chunk in chunks { hash.update(chunk) }
+        write([Array("\(format)\t\(toolIdentity())\t\(hash.finalizeHex())\n".utf8)] + chunks, named: fileName, output: output)
     }
 
     static let documentsFileName = "documents.bin"
@@ -199,7 +199,7 @@ public enum CacheStore {
     }
 
     static func saveStagingRecords(_ records: StagingRecords, output: URL) {
-        write(Data(records.encoded()), named: stagingFileName, output: output)
+        write([records.encoded()], named: stagingFileName, output: output)
     }
 
     /// The document cache file the previous build of `output` saved (empty when there is none);
@@ -211,26 +211,40 @@ public enum CacheStore {
 
     /// Writes this build's document cache for the next build of `output`.
     static func save(_ documents: DocumentCache, output: URL) {
-        saveDocuments(documents.encoded(), output: output)
+        saveDocuments(documents.encodedParts(), output: output)
     }
 
-    /// Saves a document cache encoded beforehand (`DocumentCache.encoded`).
-    static func saveDocuments(_ bytes: [UInt8], output: URL) {
-        write(Data(bytes), named: documentsFileName, output: output)
+    /// Saves a document cache encoded beforehand (`DocumentCache.encodedParts`).
+    static func saveDocuments(_ parts: [[UInt8]], output: URL) {
+        write(parts, named: documentsFileName, output: output)
     }
 
     /// Replaces one file of the cache folder whole (a new file renamed over the old); a failure only costs the next build time.
-    private static func write(_ data: Data, named name: String, output: URL) {
+    /// The file is the `parts` one after the other, written with plain POSIX calls: no copy joins them, and
+    /// nothing is synced to disk (a cache lost in a crash is only a slower build).
+    private static func write(_ parts: [[UInt8]], named name: String, output: URL) {
         let folder = folder(for: output)
-        let file = folder.appendingPathComponent(name)
-        let temporary = folder.appendingPathComponent(".\(name).\(getpid())")
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try data.write(to: temporary)
-            if rename(temporary.path, file.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
+        let file = folder.appendingPathComponent(name).path
+        let temporary = folder.appendingPathComponent(".\(name).\(getpid())").path
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        unlink(temporary)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return }
+        var complete = true
+        for part in parts where complete {
+            complete = part.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = Glibc.write(descriptor, buffer.baseAddress?.advanced(by: offset), buffer.count - offset)
+                    if written < 0, errno == EINTR { continue }
+                    guard written > 0 else { return false }
+                    offset += written
+                }
+                return true
+            }
         }
+        if close(descriptor) != 0 { complete = false }
+        if !complete || rename(temporary, file) != 0 { unlink(temporary) }
     }
 
     /// Inode and modification time (ns) of a regular file; nil otherwise, or when its time does not fit.

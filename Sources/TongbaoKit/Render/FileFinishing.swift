@@ -8,12 +8,14 @@ import Foundation
 struct FinishedFiles {
     /// Personal data found, in file order.
     var hits: [PrivacyGuard.Hit] = []
-    /// `.gz` twins, in file order (when writing).
-    var twins: [OutputFile] = []
-    /// SHA-256 and size of every file and twin the manifest lists (when writing).
-    var entries: [Manifest.Entry] = []
-    /// The pages made through a template, for the render cache (when writing).
-    var pages: [CacheStore.Record] = []
+    /// `.gz` twins, in file order (when writing), in parts: one per group of files
+    /// finished together. The parts are never joined: copying twenty thousand
+    /// entries, and freeing the parts, took longer than the rest of a rebuild's finishing.
+    var twins: [[OutputFile]] = []
+    /// SHA-256 and size of every file and twin the manifest lists (when writing), in parts.
+    var entries: [[Manifest.Entry]] = []
+    /// The pages made through a template, for the render cache (when writing), in parts.
+    var pages: [[CacheStore.Record]] = []
 }
 
 enum FileFinishing {
@@ -31,12 +33,12 @@ enum FileFinishing {
     ///   bytes (the sitemap, the feed, a static file) is not scanned or compressed again.
     static func finish(_ files: [OutputFile], guardian: PrivacyGuard, publishing: Bool,
                        cache: RenderCache = RenderCache()) -> FinishedFiles {
-        // Each chunk gathers its own lists; the chunks' lists are joined in order.
-        let chunks = Parallel.mapChunks(files.count, size: 128) { range -> [FinishedFiles] in
+        // Each chunk gathers its own lists, kept as parts in order.
+        let chunks = Parallel.mapChunks(files.count, size: 128) { range -> [Part] in
             // A compressor holds its tables: one per chunk of files, never shared between threads.
             let compressor = publishing ? libdeflate_alloc_compressor(Gzip.level) : nil
             defer { if let compressor { libdeflate_free_compressor(compressor) } }
-            var part = FinishedFiles()
+            var part = Part()
             part.twins.reserveCapacity(range.count)
             part.entries.reserveCapacity(2 * range.count)
             part.pages.reserveCapacity(range.count)
@@ -51,16 +53,24 @@ enum FileFinishing {
             return [part]
         }
         var finished = FinishedFiles()
-        finished.twins.reserveCapacity(files.count)
-        finished.entries.reserveCapacity(2 * files.count)
-        finished.pages.reserveCapacity(files.count)
+        finished.twins.reserveCapacity(chunks.count)
+        finished.entries.reserveCapacity(chunks.count)
+        finished.pages.reserveCapacity(chunks.count)
         for part in chunks {
             finished.hits += part.hits
-            finished.twins += part.twins
-            finished.entries += part.entries
-            finished.pages += part.pages
+            if !part.twins.isEmpty { finished.twins.append(part.twins) }
+            if !part.entries.isEmpty { finished.entries.append(part.entries) }
+            if !part.pages.isEmpty { finished.pages.append(part.pages) }
         }
         return finished
+    }
+
+    /// One chunk's lists.
+    private struct Part: Sendable {
+        var hits: [PrivacyGuard.Hit] = []
+        var twins: [OutputFile] = []
+        var entries: [Manifest.Entry] = []
+        var pages: [CacheStore.Record] = []
     }
 
     /// The render cache's key for a file not made through a template: its bytes' SHA-256.

@@ -19,32 +19,41 @@ public enum Manifest {
     /// the bytes `JSON.serialized()` gives for it, written directly (a site of
     /// ten thousand pages lists twenty thousand files).
     static func make(_ entries: [Manifest.Entry], asOf: Day, inputs: String) -> OutputFile {
-        let entries = entries.sorted { $0.path < $1.path }
+        make([entries], asOf: asOf, inputs: inputs)
+    }
+
+    /// The manifest of entries in parts (as `FileFinishing` makes them, a part per group of
+    /// files), listed in the byte order of their paths without joining the parts.
+    static func make(_ parts: [[Manifest.Entry]], asOf: Day, inputs: String) -> OutputFile {
+        let located = parts.indices.flatMap { part in parts[part].indices.map { (part: part, index: $0) } }
+        let order = ByteOrder.order(located.count) { parts[located[$0].part][located[$0].index].path }
+        let count = order.count
         var output: [UInt8] = []
-        output.reserveCapacity(200 + entries.count * 170)
+        output.reserveCapacity(200 + count * 170)
         output += "{\n  \"generator\": \"tongbao\",\n  \"as_of\": ".utf8
         JSON.writeString(asOf.iso, into: &output)
         output += ",\n  \"inputs_sha256\": ".utf8
         JSON.writeString(inputs, into: &output)
         output += ",\n  \"files\": ".utf8
-        if entries.isEmpty {
+        if count == 0 {
             output += "[]".utf8
         } else {
             output += "[\n".utf8
             // Written in chunks on all cores, joined in order.
             let size = 2048
-            let chunks = Parallel.map((entries.count + size - 1) / size) { chunk -> [UInt8] in
+            let chunks = Parallel.map((count + size - 1) / size) { chunk -> [UInt8] in
                 var part: [UInt8] = []
                 part.reserveCapacity(size * 170)
-                for index in (chunk * size)..<min(entries.count, (chunk + 1) * size) {
-                    let entry = entries[index]
+                for index in (chunk * size)..<min(count, (chunk + 1) * size) {
+                    let (list, position) = located[order[index]]
+                    let entry = parts[list][position]
                     part += "    {\n      \"path\": ".utf8
                     JSON.writeString(entry.path, into: &part)
                     part += ",\n      \"sha256\": ".utf8
                     JSON.writeString(entry.sha256, into: &part)
                     part += ",\n      \"size\": ".utf8
                     part += String(entry.size).utf8
-                    part += (index == entries.count - 1 ? "\n    }\n" : "\n    },\n").utf8
+                    part += (index == count - 1 ? "\n    }\n" : "\n    },\n").utf8
                 }
                 return part
             }

@@ -1,7 +1,9 @@
 import Foundation
 
 /// One file of the output folder, as the render stage plans it and the publish stage writes it.
-public struct OutputFile: Sendable {
+/// A class (immutable): a build passes twenty thousand of them between its stages, and
+/// copying one as a value retained each of its texts.
+public final class OutputFile: Sendable {
     public enum Content: Sendable {
         case bytes(Data)
         /// A file copied as is (from `static/`).
@@ -16,20 +18,22 @@ public struct OutputFile: Sendable {
     public let content: Content
     /// For a page rendered through a template: the digest of its template and
     /// view data (`ViewDigest`), the key of the render cache.
-    public var digest: String?
+    public let digest: String?
     /// For a page: the digest of its own view data (`ViewDigest.own`), which
     /// the document cache keeps for a notice's page.
-    public var viewDigest: String?
+    public let viewDigest: String?
     /// For a page: the digest of its template and of its section's shared view data (`ViewDigest.context`).
-    public var digestContext: String?
+    public let digestContext: String?
 
-    public init(path: String, content: Content, digest: String? = nil) {
+    public init(path: String, content: Content, digest: String? = nil, viewDigest: String? = nil, digestContext: String? = nil) {
         self.path = path
         self.content = content
         self.digest = digest
+        self.viewDigest = viewDigest
+        self.digestContext = digestContext
     }
 
-    public init(path: String, text: String) {
+    public convenience init(path: String, text: String) {
         self.init(path: path, content: .bytes(Data(text.utf8)))
     }
 }
@@ -57,9 +61,13 @@ struct PlannedFiles: RandomAccessCollection, Sendable {
     subscript(position: Int) -> OutputFile {
         // Lent in place, not copied (the publish stage reads fields of every file).
         _read {
-            var part = parts.count - 1
-            while part > 0 && starts[part] > position { part -= 1 }
-            yield parts[part][position - starts[part]]
+            // The last part starting at or before the position (a build has a part per group of twins).
+            var low = 0, high = parts.count - 1
+            while low < high {
+                let middle = (low + high + 1) / 2
+                if starts[middle] <= position { low = middle } else { high = middle - 1 }
+            }
+            yield parts[low][position - starts[low]]
         }
     }
 }

@@ -298,9 +298,8 @@ public struct SiteRenderer {
             if document.inFeed { bodies.feedSummaries[document.source.slug] = feedSummary }
             if document.reused {
                 // Its page is the previous build's, but the start of its text is new to the cache: kept for the next build.
-                if document.inFeed, let documents = self.documents, var facts = knownRendered?[file] {
-                    facts.feedSummary = feedSummary
-                    documents.setRendered(file, facts)
+                if document.inFeed, let documents = self.documents, let facts = knownRendered?[file] {
+                    documents.setRendered(file, facts.with(feedSummary: feedSummary))
                 }
                 continue
             }
@@ -634,9 +633,8 @@ public struct SiteRenderer {
 
     /// Plans the previous build's file for a page the render cache has unchanged.
     mutating func emitPrevious(path: String, page: RenderCache.Page, digest: String, viewDigest: String, lastModified: Day?) {
-        var file = OutputFile(path: path.hasSuffix(".html") ? path : "\(path)index.html", content: .previous(page), digest: digest)
-        file.viewDigest = viewDigest
-        files.append(file)
+        files.append(OutputFile(path: path.hasSuffix(".html") ? path : "\(path)index.html", content: .previous(page), digest: digest,
+                                viewDigest: viewDigest))
         sitemap.append(SitemapEntry(path: path, lastModified: lastModified))
     }
 
@@ -749,16 +747,13 @@ final class PageQueue: @unchecked Sendable {
             context = ViewDigest.context(template: templates.digests[job.template] ?? job.template, shared: job.sectionDigests)
             digest = ViewDigest.page(context: context, own: own)
         }
-        var file: OutputFile
+        let content: OutputFile.Content
         if let page = cache.page(at: job.path, digest: digest) {
-            file = OutputFile(path: job.path, content: .previous(page), digest: digest)
+            content = .previous(page)
         } else {
-            let html = NameMask.apply(templates.render(job.template, job.view))
-            file = OutputFile(path: job.path, content: .bytes(Data(html.utf8)), digest: digest)
+            content = .bytes(Data(NameMask.apply(templates.render(job.template, job.view)).utf8))
         }
-        file.viewDigest = own
-        file.digestContext = context
-        return file
+        return OutputFile(path: job.path, content: content, digest: digest, viewDigest: own, digestContext: context)
     }
 }
 

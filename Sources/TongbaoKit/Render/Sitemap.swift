@@ -12,7 +12,7 @@ enum Sitemap {
         xml.reserveCapacity(200 + entries.count * (baseURL.utf8.count + 80))
         xml += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n".utf8
         let base = XML.escape(baseURL)
-        for entry in entries.sorted(by: { $0.path < $1.path }) {
+        for entry in ByteOrder.sorted(entries, by: \.path) {
             xml += "  <url><loc>".utf8
             // The base URL is escaped once: escaping a concatenation is the concatenation of the escapes.
             xml += base.utf8

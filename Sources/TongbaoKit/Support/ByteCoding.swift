@@ -1,3 +1,5 @@
+import Foundation
+
 /// A compact binary encoding for the caches beside the output folder: integers
 /// as variable-length numbers (7 bits a byte), strings as their UTF-8 length
 /// and bytes. The caches are read back by the same build of tongbao only (the
@@ -91,7 +93,19 @@ struct ByteReader {
     mutating func string() -> String? {
         guard let length = count() else { return nil }
         let end = position + length
-        let text = bytes.withUnsafeBufferPointer { String(validating: $0[position..<end], as: UTF8.self) }
+        // Decoded from a buffer (`String(validating:)` on a slice runs generic code, a third of the time
+        // a rebuild takes to decode its cached notices); text that was not UTF-8 comes back repaired, and is refused.
+        let text: String? = bytes.withUnsafeBufferPointer { all in
+            let source = UnsafeBufferPointer(rebasing: all[position..<end])
+            var text = String(decoding: source, as: UTF8.self)
+            let same = text.withUTF8 { decoded in
+                guard decoded.count == source.count, let left = decoded.baseAddress, let right = source.baseAddress else {
+                    return decoded.isEmpty && source.isEmpty
+                }
+                return memcmp(left, right, source.count) == 0
+            }
+            return same ? text : nil
+        }
         position = end
         return text
     }
