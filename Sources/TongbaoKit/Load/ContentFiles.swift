@@ -30,12 +30,16 @@ struct ContentFiles: Sendable {
     private let plain = PlainEntries()
     /// Size and SHA-256 of every file `read` has read, for the digest of the inputs.
     let digests = ReadDigests()
+    /// The content folder, open: a file's status is asked for below it (two components
+    /// of a path to look up instead of all of them).
+    private let rootFolder: OpenFolder
     /// Files whose times are older than this (seconds since the epoch) get an identity (`FileIdentity`).
     let settledBefore: Int
 
     init(root: URL, displayRoot: String, settledBefore: Int = FileIdentity.settledBefore()) {
         self.root = root.standardizedFileURL
         self.rootPath = self.root.path
+        self.rootFolder = OpenFolder(self.rootPath)
         self.displayRoot = displayRoot.hasSuffix("/") ? String(displayRoot.dropLast()) : displayRoot
         // No file gets an identity on a file system whose times cannot be trusted (`FileSystemTrust`).
         self.settledBefore = FileSystemTrust.trustsTimes(of: self.rootPath) ? settledBefore : Int.min
@@ -45,7 +49,9 @@ struct ContentFiles: Sendable {
     /// (one `stat`, links followed), without reading it; nil when it has none.
     func identity(_ relativePath: String) -> FileIdentity? {
         var status = stat()
-        guard stat(fullPath(relativePath), &status) == 0 else { return nil }
+        let found = rootFolder.descriptor >= 0 && !relativePath.isEmpty
+            ? fstatat(rootFolder.descriptor, relativePath, &status, 0) : stat(fullPath(relativePath), &status)
+        guard found == 0 else { return nil }
         return FileIdentity(status, settledBefore: settledBefore)
     }
 
@@ -360,6 +366,18 @@ final class PlainEntries: @unchecked Sendable {
         defer { lock.unlock() }
         return types[relativePath]
     }
+}
+
+/// A folder held open for the lifetime of the `ContentFiles` that opened it
+/// (its descriptor is -1 when it could not be opened).
+final class OpenFolder: Sendable {
+    let descriptor: Int32
+
+    init(_ path: String) {
+        descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    }
+
+    deinit { if descriptor >= 0 { close(descriptor) } }
 }
 
 /// A memo of folders' real paths, shared by the copies of one `ContentFiles`.

@@ -72,6 +72,8 @@ final class DocumentCache: @unchecked Sendable {
         let notice: Notice
         let diagnostics: [Diagnostic]
         var rendered: Rendered?
+        /// The previous entry's position, when it is one (`keep` needs it).
+        var slot: Int? = nil
     }
 
     static let format = "tongbao-document-cache 5"
@@ -86,10 +88,28 @@ final class DocumentCache: @unchecked Sendable {
 
     /// Where a previous entry's record lies in the previous cache file.
     private struct Slot {
+        /// Its position among the previous entries (which are in the byte order of their files).
+        let index: Int
+        /// The file's display path.
+        let file: String
         let sha256: String
         /// The file's identity when its bytes were last read, if it was settled then.
         let identity: FileIdentity?
         let record: Range<Int>
+    }
+
+    /// A previous entry this build reused: what rendering had given, the file's identity as seen now,
+    /// and where to read the body when the file was not read.
+    private struct Kept {
+        var rendered: Rendered?
+        var identity: FileIdentity?
+        var unread: Unread?
+    }
+
+    /// An entry made (or changed) by this build, with its file's identity when it has one.
+    private struct Current {
+        var entry: Entry
+        var identity: FileIdentity?
     }
 
     let context: String
@@ -97,15 +117,15 @@ final class DocumentCache: @unchecked Sendable {
     /// only when its file is unchanged (on the loader's threads), and written
     /// back as the same bytes when nothing about it changed.
     private let previousBytes: [UInt8]
-    private let previous: [String: Slot]
-    /// Previous entries this build reused, with what rendering had given.
-    private var kept: [String: Rendered?] = [:]
+    private let slots: [Slot]
+    /// The position of each previous entry, by file.
+    private let previous: [String: Int]
+    /// Previous entries this build reused, by slot. Each slot is written only by the
+    /// thread loading its file, without a lock (ten thousand notices on all cores
+    /// contended for one); the rest reads it once the loading is over, under `lock`.
+    private let kept: UnsafeMutableBufferPointer<Kept?>
     /// Entries made (or changed) by this build.
-    private var current: [String: Entry] = [:]
-    /// The identity of each file of this build's entries, when it has one.
-    private var identities: [String: FileIdentity] = [:]
-    /// Notices taken from the cache by their identity, their body not read: by file, where to read it and its SHA-256.
-    private var unread: [String: Unread] = [:]
+    private var current: [String: Current] = [:]
     private var forgotten = false
 
     /// A notice file taken from the cache without reading it.
@@ -117,12 +137,9 @@ final class DocumentCache: @unchecked Sendable {
         let sha256: String
     }
     private let lock = NSLock()
-    private var reusedCount = 0
 
-    init(context: String) {
-        self.context = context
-        previousBytes = []
-        previous = [:]
+    convenience init(context: String) {
+        self.init(context: context, bytes: [])
     }
 
     /// A cache with the entries of a previous cache file when it was written in
@@ -131,31 +148,40 @@ final class DocumentCache: @unchecked Sendable {
     init(context: String, bytes: [UInt8]) {
         self.context = context
         var reader = ByteReader(bytes)
-        var slots: [String: Slot] = [:]
+        var positions: [String: Int] = [:]
+        var slots: [Slot] = []
         if reader.string() == DocumentCache.format, reader.string() == context, let checksum = reader.string(),
            SHA256.hex(bytes[reader.position...]) == checksum, let count = reader.count() {
+            positions.reserveCapacity(count)
             slots.reserveCapacity(count)
-            for _ in 0..<count {
+            for index in 0..<count {
                 guard let file = reader.string(), let sha256 = reader.string(), let hasIdentity = reader.bool() else {
-                    slots = [:]
+                    slots = []
                     break
                 }
                 let identity = hasIdentity ? FileIdentity.read(&reader) : nil
-                guard !hasIdentity || identity != nil, let length = reader.count() else {
-                    slots = [:]
+                guard !hasIdentity || identity != nil, let length = reader.count(), positions[file] == nil else {
+                    slots = []
                     break
                 }
-                slots[file] = Slot(sha256: sha256, identity: identity, record: reader.position..<(reader.position + length))
+                positions[file] = index
+                slots.append(Slot(index: index, file: file, sha256: sha256, identity: identity,
+                                  record: reader.position..<(reader.position + length)))
                 reader.skip(length)
             }
-            if !reader.atEnd { slots = [:] }
+            if !reader.atEnd { slots = [] }
         }
+        if slots.isEmpty { positions = [:] }
         previousBytes = slots.isEmpty ? [] : bytes
-        previous = slots
-        // Filled from many threads in a rebuild: room for every previous entry from the start.
-        kept.reserveCapacity(slots.count)
-        identities.reserveCapacity(slots.count)
-        unread.reserveCapacity(slots.count)
+        previous = positions
+        self.slots = slots
+        kept = .allocate(capacity: slots.count)
+        kept.initialize(repeating: nil)
+    }
+
+    deinit {
+        kept.deinitialize()
+        kept.deallocate()
     }
 
     /// The context of a build: the executable, the SHA-256 of the settings file
@@ -167,37 +193,39 @@ final class DocumentCache: @unchecked Sendable {
     /// The previous entry for the file at `file` (its display path) when its
     /// bytes are unchanged and the entry can be read; `keep` it once it is used.
     func previousEntry(_ file: String, sha256: String) -> Entry? {
-        guard let slot = previous[file], slot.sha256 == sha256 else { return nil }
-        return DocumentCache.readRecord(previousBytes, slot.record, file: file, sha256: sha256)
+        guard let index = previous[file], slots[index].sha256 == sha256 else { return nil }
+        return DocumentCache.readRecord(previousBytes, slots[index].record, file: file, sha256: sha256, slot: index)
     }
 
     /// The previous entry for the file at `file` when the file's identity is the
     /// one recorded with it: its bytes are the ones cached, unread. The notice's
     /// body is read later if needed (`unreadBodies`); `keep` it with `unreadFrom` once used.
     func previousEntry(_ file: String, identity: FileIdentity) -> Entry? {
-        guard let slot = previous[file], slot.identity == identity else { return nil }
-        return DocumentCache.readRecord(previousBytes, slot.record, file: file, sha256: slot.sha256)
+        guard let index = previous[file], slots[index].identity == identity else { return nil }
+        return DocumentCache.readRecord(previousBytes, slots[index].record, file: file, sha256: slots[index].sha256, slot: index)
     }
 
-    /// Keeps a previous entry this build used, for the next build, with the file's identity as seen now.
+    /// Keeps a previous entry this build used (from `previousEntry`), for the next build, with the file's identity as seen now.
+    /// Called once per file, from the thread loading it, while the loading goes on.
     /// - Parameter unreadFrom: the file's path relative to the content folder when it was not read
     ///   (its body, if needed, is read from there: `unreadBodies`).
     func keep(_ file: String, _ entry: Entry, identity: FileIdentity?, unreadFrom relativePath: String? = nil) {
-        lock.lock()
-        kept[file] = .some(entry.rendered)
-        identities[file] = identity
-        if let relativePath, let identity { unread[file] = Unread(relativePath: relativePath, size: identity.size, sha256: entry.sha256) }
-        reusedCount += 1
-        lock.unlock()
+        guard let slot = entry.slot, slot < kept.count, slots[slot].file == file else { return }
+        let unread = relativePath.flatMap { path in identity.map { Unread(relativePath: path, size: $0.size, sha256: entry.sha256) } }
+        kept[slot] = Kept(rendered: entry.rendered, identity: identity, unread: unread)
     }
 
     /// Drops the identity of `file` (and, when this build has nothing else of it, its entry):
     /// the next build reads the file, whatever its identity.
     func forgetIdentity(_ file: String) {
         lock.lock()
-        identities[file] = nil
+        defer { lock.unlock() }
         forgotten = true
-        lock.unlock()
+        if current[file] != nil {
+            current[file]?.identity = nil
+        } else if let slot = previous[file], kept[slot] != nil {
+            kept[slot]?.identity = nil
+        }
     }
 
     /// Whether `forgetIdentity` was called: the cache is then saved even by a build that fails.
@@ -207,37 +235,36 @@ final class DocumentCache: @unchecked Sendable {
         return forgotten
     }
 
-
     /// The notices taken from the cache without reading their files, by file.
     var unreadBodies: [String: Unread] {
         lock.lock()
         defer { lock.unlock() }
-        return unread
+        var result: [String: Unread] = [:]
+        for slot in slots {
+            if let unread = kept[slot.index]?.unread { result[slot.file] = unread }
+        }
+        return result
     }
 
     /// How many notices this build took from the cache instead of parsing them.
     var reused: Int {
         lock.lock()
         defer { lock.unlock() }
-        return reusedCount
+        return kept.count { $0 != nil }
     }
 
     /// Keeps a freshly loaded notice for the next build, with its file's identity when read.
+    /// Called once per file, from the thread loading it, while the loading goes on.
     func remember(_ file: String, _ entry: Entry, identity: FileIdentity?) {
+        if let slot = previous[file] { kept[slot] = nil }
         lock.lock()
-        current[file] = entry
-        kept[file] = nil
-        identities[file] = identity
+        current[file] = Current(entry: entry, identity: identity)
         lock.unlock()
     }
 
     /// What rendering gave for the notice at `file`, when this build has it.
     func rendered(_ file: String) -> Rendered? {
-        lock.lock()
-        defer { lock.unlock() }
-        // A file is in one of the two; in a rebuild nearly every one is a kept one.
-        if let known = kept[file] { return known }
-        return current[file]?.rendered
+        allRendered()[file]
     }
 
     /// What rendering gave, for every notice this build has an entry for
@@ -245,17 +272,19 @@ final class DocumentCache: @unchecked Sendable {
     func allRendered() -> RenderedLookup {
         lock.lock()
         defer { lock.unlock() }
-        return RenderedLookup(kept: kept, current: current)
+        return RenderedLookup(slots: previous, kept: kept.map { $0?.rendered }, current: current.mapValues(\.entry.rendered))
     }
 
     /// `rendered` of a moment, read without locking.
     struct RenderedLookup: Sendable {
-        fileprivate let kept: [String: Rendered?]
-        fileprivate let current: [String: Entry]
+        fileprivate let slots: [String: Int]
+        fileprivate let kept: [Rendered?]
+        fileprivate let current: [String: Rendered?]
 
         subscript(file: String) -> Rendered? {
-            if let known = kept[file] { return known }
-            return current[file]?.rendered
+            // A file is in one of the two; in a rebuild nearly every one is a kept one.
+            if let slot = slots[file], slot < kept.count, let known = kept[slot] { return known }
+            return current.isEmpty ? nil : current[file] ?? nil
         }
     }
 
@@ -263,14 +292,15 @@ final class DocumentCache: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if current[file] != nil {
-            current[file]?.rendered = rendered
-        } else if let known = kept[file] {
+            current[file]?.entry.rendered = rendered
+        } else if let index = previous[file], let known = kept[index] {
             // A reused entry whose page rendered differently (a new template …): written anew.
-            guard known != rendered, let slot = previous[file],
-                  var entry = DocumentCache.readRecord(previousBytes, slot.record, file: file, sha256: slot.sha256) else { return }
+            let slot = slots[index]
+            guard known.rendered != rendered,
+                  var entry = DocumentCache.readRecord(previousBytes, slot.record, file: file, sha256: slot.sha256, slot: nil) else { return }
             entry.rendered = rendered
-            current[file] = entry
-            kept[file] = nil
+            current[file] = Current(entry: entry, identity: known.identity)
+            kept[index] = nil
         }
     }
 
@@ -278,7 +308,9 @@ final class DocumentCache: @unchecked Sendable {
     func contains(_ file: String) -> Bool {
         lock.lock()
         defer { lock.unlock() }
-        return current[file] != nil || kept[file] != nil
+        if current[file] != nil { return true }
+        guard let slot = previous[file] else { return false }
+        return kept[slot] != nil
     }
 
     // MARK: Encoding
@@ -293,28 +325,35 @@ final class DocumentCache: @unchecked Sendable {
     func encodedParts() -> [[UInt8]] {
         lock.lock()
         let fresh = current
-        let reused = Array(kept.keys)
-        let identities = self.identities
+        let reused = slots.indices.compactMap { slot in kept[slot].map { (slot: slot, identity: $0.identity) } }
         lock.unlock()
-        let files = ByteOrder.sorted(Array(fresh.keys) + reused)
+        // Entries in the byte order of their files. The reused ones come in that order already
+        // (the previous file was written in it), which the sort finds in one pass.
+        enum Source { case fresh(Current), reused(slot: Int, identity: FileIdentity?) }
+        let entries: [(file: String, source: Source)] = ByteOrder.sorted(
+            reused.map { (slots[$0.slot].file, Source.reused(slot: $0.slot, identity: $0.identity)) }
+                + fresh.map { ($0.key, Source.fresh($0.value)) },
+            by: \.file)
         var writer = ByteWriter(capacity: previousBytes.count + 512 * fresh.count + 128)
-        writer.int(files.count)
-        func identity(of file: String) {
-            writer.bool(identities[file] != nil)
-            identities[file]?.write(into: &writer)
+        writer.int(entries.count)
+        func identity(_ identity: FileIdentity?) {
+            writer.bool(identity != nil)
+            identity?.write(into: &writer)
         }
-        for file in files {
+        for (file, source) in entries {
             writer.string(file)
-            if let entry = fresh[file] {
-                writer.string(entry.sha256)
-                identity(of: file)
+            switch source {
+            case .fresh(let current):
+                writer.string(current.entry.sha256)
+                identity(current.identity)
                 var record = ByteWriter(capacity: 512)
-                DocumentCache.writeRecord(entry, file: file, into: &record)
+                DocumentCache.writeRecord(current.entry, file: file, into: &record)
                 writer.int(record.bytes.count)
                 writer.raw(record.bytes[...])
-            } else if let slot = previous[file] {
+            case .reused(let index, let seen):
+                let slot = slots[index]
                 writer.string(slot.sha256)
-                identity(of: file)
+                identity(seen)
                 writer.int(slot.record.count)
                 writer.raw(previousBytes[slot.record])
             }
@@ -331,9 +370,9 @@ final class DocumentCache: @unchecked Sendable {
     static func decode(_ bytes: [UInt8], context: String) -> [String: Entry] {
         let cache = DocumentCache(context: context, bytes: bytes)
         var entries: [String: Entry] = [:]
-        for (file, slot) in cache.previous {
-            guard let entry = readRecord(bytes, slot.record, file: file, sha256: slot.sha256) else { return [:] }
-            entries[file] = entry
+        for slot in cache.slots {
+            guard let entry = readRecord(bytes, slot.record, file: slot.file, sha256: slot.sha256, slot: nil) else { return [:] }
+            entries[slot.file] = entry
         }
         return entries
     }
@@ -358,7 +397,7 @@ final class DocumentCache: @unchecked Sendable {
         }
     }
 
-    private static func readRecord(_ bytes: [UInt8], _ range: Range<Int>, file: String, sha256: String) -> Entry? {
+    private static func readRecord(_ bytes: [UInt8], _ range: Range<Int>, file: String, sha256: String, slot: Int?) -> Entry? {
         var reader = ByteReader(bytes, from: range.lowerBound, to: range.upperBound)
         guard let notice = readNotice(&reader, file: file), let diagnostics = readDiagnostics(&reader, file: file),
               let hasRendered = reader.bool() else { return nil }
@@ -378,7 +417,7 @@ final class DocumentCache: @unchecked Sendable {
                                 summaryDigest: summaryDigest, feedSummary: feedSummary)
         }
         guard reader.atEnd else { return nil }
-        return Entry(sha256: sha256, notice: notice, diagnostics: diagnostics, rendered: rendered)
+        return Entry(sha256: sha256, notice: notice, diagnostics: diagnostics, rendered: rendered, slot: slot)
     }
 
     /// Whether `notice` (loaded from `file`) can be cached: everything it holds can be written.
