@@ -180,8 +180,11 @@ public enum Builder {
         defer { ProcessLifetime.keep(finished) }
         clock.mark("finish")
         reportPrivacy(finished.hits, options: options, content: content, diagnostics: &report.diagnostics)
-        checkCollisions(files.map(\.path) + finished.twins.joined().map(\.path) + [Manifest.path, Publisher.marker],
-                        diagnostics: &report.diagnostics, display: options.contentDisplay)
+        let paths = files.map(\.path) + finished.twins.joined().map(\.path) + [Manifest.path, Publisher.marker]
+        // The publish stage's folders, made from the paths beside the checks and the manifest.
+        let layout = options.write ? Background { _ in Publisher.Layout(paths: paths) } : nil
+        defer { layout?.cancel() }
+        checkCollisions(paths, diagnostics: &report.diagnostics, display: options.contentDisplay)
         guard !report.diagnostics.hasErrors else { return report }
         report.files = files.count
         guard options.write else { return report }
@@ -195,7 +198,7 @@ public enum Builder {
         report.files = all.count
         do {
             let published = try Publisher.publish(all, to: options.output, records: stagingRecords?.value ?? StagingRecords(),
-                                                  margin: options.folderMargin ?? StagingRecord.margin)
+                                                  margin: options.folderMargin ?? StagingRecord.margin, layout: layout?.value)
             report.bytes = published.bytesWritten
             report.filesKept = published.filesKept
             report.foldersListed = published.foldersListed

@@ -298,6 +298,11 @@ import Testing
         for key in ["x", "y", "z", "w"] { first[key] = key }
         for key in ["w", "z", "y", "x"] { second[key] = key }
         #expect(ViewDigest.own(first, shared: [:]) == ViewDigest.own(second, shared: [:]))
+        // A list of strings is encoded as the same list of values would be, element by element.
+        #expect(ViewDigest.digest(["x", "y"] as [String]) == ViewDigest.digest(["x", "y"] as [Any]))
+        #expect(ViewDigest.digest([[String]]()) == ViewDigest.digest([Any]()))
+        #expect(ViewDigest.digest(["x", ["y"]] as [Any]) != ViewDigest.digest(["x", "y"] as [Any]))
+        #expect(ViewDigest.digest(["x", 1] as [Any]) != ViewDigest.digest(["x", "1"] as [Any]))
     }
 
     /// The render cache's paths never leave the output folder.

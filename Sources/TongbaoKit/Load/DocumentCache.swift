@@ -92,7 +92,8 @@ final class DocumentCache: @unchecked Sendable {
         let index: Int
         /// The file's display path.
         let file: String
-        let sha256: String
+        /// Where the SHA-256 of the file's bytes (64 hex digits) lies in the previous file: made a string only when needed.
+        let sha256: Range<Int>
         /// The file's identity when its bytes were last read, if it was settled then.
         let identity: FileIdentity?
         let record: Range<Int>
@@ -155,16 +156,15 @@ final class DocumentCache: @unchecked Sendable {
             positions.reserveCapacity(count)
             slots.reserveCapacity(count)
             for index in 0..<count {
-                guard let file = reader.string(), let sha256 = reader.string(), let hasIdentity = reader.bool() else {
+                guard let file = reader.string(), let sha256 = reader.stringRange(), let hasIdentity = reader.bool() else {
                     slots = []
                     break
                 }
                 let identity = hasIdentity ? FileIdentity.read(&reader) : nil
-                guard !hasIdentity || identity != nil, let length = reader.count(), positions[file] == nil else {
+                guard !hasIdentity || identity != nil, let length = reader.count(), positions.updateValue(index, forKey: file) == nil else {
                     slots = []
                     break
                 }
-                positions[file] = index
                 slots.append(Slot(index: index, file: file, sha256: sha256, identity: identity,
                                   record: reader.position..<(reader.position + length)))
                 reader.skip(length)
@@ -190,10 +190,15 @@ final class DocumentCache: @unchecked Sendable {
         SHA256.hex(Array("\(format)\n\(tool)\n\(displayRoot)\n\(settingsSHA256)\n".utf8))
     }
 
+    /// The SHA-256 recorded with a previous entry.
+    private func sha256(of slot: Slot) -> String {
+        previousBytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[slot.sha256]), as: UTF8.self) }
+    }
+
     /// The previous entry for the file at `file` (its display path) when its
     /// bytes are unchanged and the entry can be read; `keep` it once it is used.
     func previousEntry(_ file: String, sha256: String) -> Entry? {
-        guard let index = previous[file], slots[index].sha256 == sha256 else { return nil }
+        guard let index = previous[file], previousBytes[slots[index].sha256].elementsEqual(sha256.utf8) else { return nil }
         return DocumentCache.readRecord(previousBytes, slots[index].record, file: file, sha256: sha256, slot: index)
     }
 
@@ -202,7 +207,7 @@ final class DocumentCache: @unchecked Sendable {
     /// body is read later if needed (`unreadBodies`); `keep` it with `unreadFrom` once used.
     func previousEntry(_ file: String, identity: FileIdentity) -> Entry? {
         guard let index = previous[file], slots[index].identity == identity else { return nil }
-        return DocumentCache.readRecord(previousBytes, slots[index].record, file: file, sha256: slots[index].sha256, slot: index)
+        return DocumentCache.readRecord(previousBytes, slots[index].record, file: file, sha256: sha256(of: slots[index]), slot: index)
     }
 
     /// Keeps a previous entry this build used (from `previousEntry`), for the next build, with the file's identity as seen now.
@@ -235,16 +240,20 @@ final class DocumentCache: @unchecked Sendable {
         return forgotten
     }
 
-    /// The notices taken from the cache without reading their files, by file.
+    /// The notices the loading took from the cache without reading their files, by file
+    /// (made once, when first asked for after the loading).
     var unreadBodies: [String: Unread] {
         lock.lock()
         defer { lock.unlock() }
+        if let unreadByFile { return unreadByFile }
         var result: [String: Unread] = [:]
         for slot in slots {
             if let unread = kept[slot.index]?.unread { result[slot.file] = unread }
         }
+        unreadByFile = result
         return result
     }
+    private var unreadByFile: [String: Unread]?
 
     /// How many notices this build took from the cache instead of parsing them.
     var reused: Int {
@@ -297,7 +306,7 @@ final class DocumentCache: @unchecked Sendable {
             // A reused entry whose page rendered differently (a new template …): written anew.
             let slot = slots[index]
             guard known.rendered != rendered,
-                  var entry = DocumentCache.readRecord(previousBytes, slot.record, file: file, sha256: slot.sha256, slot: nil) else { return }
+                  var entry = DocumentCache.readRecord(previousBytes, slot.record, file: file, sha256: sha256(of: slot), slot: nil) else { return }
             entry.rendered = rendered
             current[file] = Current(entry: entry, identity: known.identity)
             kept[index] = nil
@@ -352,7 +361,8 @@ final class DocumentCache: @unchecked Sendable {
                 writer.raw(record.bytes[...])
             case .reused(let index, let seen):
                 let slot = slots[index]
-                writer.string(slot.sha256)
+                writer.int(slot.sha256.count)
+                writer.raw(previousBytes[slot.sha256])
                 identity(seen)
                 writer.int(slot.record.count)
                 writer.raw(previousBytes[slot.record])
@@ -371,7 +381,7 @@ final class DocumentCache: @unchecked Sendable {
         let cache = DocumentCache(context: context, bytes: bytes)
         var entries: [String: Entry] = [:]
         for slot in cache.slots {
-            guard let entry = readRecord(bytes, slot.record, file: slot.file, sha256: slot.sha256, slot: nil) else { return [:] }
+            guard let entry = readRecord(bytes, slot.record, file: slot.file, sha256: cache.sha256(of: slot), slot: nil) else { return [:] }
             entries[slot.file] = entry
         }
         return entries

@@ -42,8 +42,9 @@ public enum Publisher {
     /// - Parameters:
     ///   - records: what earlier builds recorded of the staging folder (`StagingRecord`); the report carries the new ones.
     ///   - margin: how much older than its record a folder's times must be for the record to be trusted (nanoseconds).
+    /// - Parameter layout: the layout of the files' paths and the marker's (`Layout(paths:)`), when made beforehand.
     static func publish(_ files: PlannedFiles, to output: URL, records: StagingRecords,
-                        margin: Int = StagingRecord.margin) throws(Failure) -> Report {
+                        margin: Int = StagingRecord.margin, layout planned: Layout? = nil) throws(Failure) -> Report {
         let manager = FileManager.default
         let output = output.standardizedFileURL
         let parent = output.deletingLastPathComponent()
@@ -53,7 +54,7 @@ public enum Publisher {
         let previous = manager.fileExists(atPath: output.appendingPathComponent(marker).path) ? output.path : nil
         // The marker is placed like any file (after the others in the layout), and not counted.
         let markerFile = OutputFile(path: marker, content: .bytes(Data(markerText.utf8)))
-        let layout = Layout(files, marker: markerFile)
+        let layout = planned.flatMap { $0.fits(files, marker: markerFile) ? $0 : nil } ?? Layout(files, marker: markerFile)
         let reuse: Bool
         do {
             try manager.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -252,15 +253,26 @@ public enum Publisher {
         private(set) var names: [String] = []
 
         init(_ files: PlannedFiles, marker: OutputFile) {
+            self.init(paths: files.map(\.path) + [marker.path])
+        }
+
+        /// The layout of the planned files' paths, the marker's last (the build makes it
+        /// beside the manifest, before the files are all planned).
+        init(paths: [String]) {
             var ids: [Substring: Int] = ["": 0]
-            names.reserveCapacity(files.count + 1)
-            for index in 0...files.count {
-                let path = (index < files.count ? files[index].path : marker.path)[...]
+            names.reserveCapacity(paths.count)
+            for (index, whole) in paths.enumerated() {
+                let path = whole[...]
                 let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))
                 let folder = folderID(slash.map { path[..<$0] } ?? "", ids: &ids)
                 folders[folder].files.append(index)
                 names.append(String(slash.map { path[path.utf8.index(after: $0)...] } ?? path))
             }
+        }
+
+        /// Whether this is the layout of `files` and the marker, in that order.
+        func fits(_ files: PlannedFiles, marker: OutputFile) -> Bool {
+            names.count == files.count + 1 && names.last == marker.path
         }
 
         private mutating func folderID(_ path: Substring, ids: inout [Substring: Int]) -> Int {

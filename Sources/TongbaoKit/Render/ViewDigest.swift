@@ -46,6 +46,7 @@ enum ViewDigest {
     /// The digest of one value (a shared part of many views).
     static func digest(_ value: Any) -> String {
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(2048)
         append(value, into: &bytes)
         return SHA256.hex(bytes)
     }
@@ -62,6 +63,11 @@ enum ViewDigest {
         } else if let integer = value as? Int {
             bytes.append(UInt8(ascii: "i"))
             number(integer, into: &bytes)
+        } else if let strings = value as? [String] {
+            // As `[Any]` of the same strings is encoded, without boxing each one (a list page's plan holds its entries' digests).
+            bytes.append(UInt8(ascii: "["))
+            number(strings.count, into: &bytes)
+            for text in strings { string(text, into: &bytes) }
         } else if let array = value as? [[String: Any]] {
             bytes.append(UInt8(ascii: "["))
             number(array.count, into: &bytes)

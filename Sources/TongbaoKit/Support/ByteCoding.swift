@@ -110,6 +110,13 @@ struct ByteReader {
         return text
     }
 
+    /// Where the next string's bytes lie, passed over without decoding them; nil when it cannot be read.
+    mutating func stringRange() -> Range<Int>? {
+        guard let length = count() else { return nil }
+        defer { position += length }
+        return position..<(position + length)
+    }
+
     /// nil when the value cannot be read; `.some(nil)` for an absent value.
     mutating func optionalString() -> String?? {
         guard let present = bool() else { return nil }
