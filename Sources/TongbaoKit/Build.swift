@@ -135,11 +135,11 @@ public enum Builder {
         report.diagnostics.append(contentsOf: loaded.diagnostics)
         report.asOf = loaded.asOf
         report.noticesReused = documents?.reused ?? 0
-        report.noticesUnread = documents?.unreadBodies.count ?? 0
+        report.noticesUnread = documents?.unreadCount ?? 0
         // Hashing the inputs for the manifest (the files the loader did not read) runs beside the build.
         let inputLines = options.write ? loaded.files.map { files in
             Background { cancelled in
-                let unread = (documents?.unreadBodies.values).map { notices in
+                let unread = (documents?.unreadBodies).map { notices in
                     Dictionary(notices.map { ($0.relativePath, (size: $0.size, sha256: $0.sha256)) }, uniquingKeysWith: { first, _ in first })
                 } ?? [:]
                 return InputDigest.contentLines(files, unread: unread, cancelled: cancelled)

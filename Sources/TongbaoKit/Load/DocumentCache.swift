@@ -99,12 +99,10 @@ final class DocumentCache: @unchecked Sendable {
         let record: Range<Int>
     }
 
-    /// A previous entry this build reused: what rendering had given, the file's identity as seen now,
-    /// and where to read the body when the file was not read.
+    /// A previous entry this build reused: what rendering had given, and the file's identity as seen now.
     private struct Kept {
         var rendered: Rendered?
         var identity: FileIdentity?
-        var unread: Unread?
     }
 
     /// An entry made (or changed) by this build, with its file's identity when it has one.
@@ -125,6 +123,9 @@ final class DocumentCache: @unchecked Sendable {
     /// thread loading its file, without a lock (ten thousand notices on all cores
     /// contended for one); the rest reads it once the loading is over, under `lock`.
     private let kept: UnsafeMutableBufferPointer<Kept?>
+    /// Where to read the body of each reused entry whose file the loading did not read, by slot
+    /// (written like `kept`; it stays as the loading left it).
+    private let unreadSlots: UnsafeMutableBufferPointer<Unread?>
     /// Entries made (or changed) by this build.
     private var current: [String: Current] = [:]
     private var forgotten = false
@@ -177,11 +178,15 @@ final class DocumentCache: @unchecked Sendable {
         self.slots = slots
         kept = .allocate(capacity: slots.count)
         kept.initialize(repeating: nil)
+        unreadSlots = .allocate(capacity: slots.count)
+        unreadSlots.initialize(repeating: nil)
     }
 
     deinit {
         kept.deinitialize()
         kept.deallocate()
+        unreadSlots.deinitialize()
+        unreadSlots.deallocate()
     }
 
     /// The context of a build: the executable, the SHA-256 of the settings file
@@ -216,8 +221,8 @@ final class DocumentCache: @unchecked Sendable {
     ///   (its body, if needed, is read from there: `unreadBodies`).
     func keep(_ file: String, _ entry: Entry, identity: FileIdentity?, unreadFrom relativePath: String? = nil) {
         guard let slot = entry.slot, slot < kept.count, slots[slot].file == file else { return }
-        let unread = relativePath.flatMap { path in identity.map { Unread(relativePath: path, size: $0.size, sha256: entry.sha256) } }
-        kept[slot] = Kept(rendered: entry.rendered, identity: identity, unread: unread)
+        kept[slot] = Kept(rendered: entry.rendered, identity: identity)
+        unreadSlots[slot] = relativePath.flatMap { path in identity.map { Unread(relativePath: path, size: $0.size, sha256: entry.sha256) } }
     }
 
     /// Drops the identity of `file` (and, when this build has nothing else of it, its entry):
@@ -240,20 +245,26 @@ final class DocumentCache: @unchecked Sendable {
         return forgotten
     }
 
-    /// The notices the loading took from the cache without reading their files, by file
-    /// (made once, when first asked for after the loading).
-    var unreadBodies: [String: Unread] {
+    /// Where to read the body of the notice from `file` when the loading took it from the cache
+    /// without reading the file; nil otherwise. Asked once the loading is over.
+    func unread(_ file: String) -> Unread? {
+        guard let slot = previous[file] else { return nil }
+        return unreadSlots[slot]
+    }
+
+    /// The notices the loading took from the cache without reading their files.
+    var unreadBodies: [Unread] {
         lock.lock()
         defer { lock.unlock() }
-        if let unreadByFile { return unreadByFile }
-        var result: [String: Unread] = [:]
-        for slot in slots {
-            if let unread = kept[slot.index]?.unread { result[slot.file] = unread }
-        }
-        unreadByFile = result
-        return result
+        return unreadSlots.compactMap { $0 }
     }
-    private var unreadByFile: [String: Unread]?
+
+    /// How many notices the loading took from the cache without reading their files.
+    var unreadCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return unreadSlots.count { $0 != nil }
+    }
 
     /// How many notices this build took from the cache instead of parsing them.
     var reused: Int {
@@ -265,7 +276,10 @@ final class DocumentCache: @unchecked Sendable {
     /// Keeps a freshly loaded notice for the next build, with its file's identity when read.
     /// Called once per file, from the thread loading it, while the loading goes on.
     func remember(_ file: String, _ entry: Entry, identity: FileIdentity?) {
-        if let slot = previous[file] { kept[slot] = nil }
+        if let slot = previous[file] {
+            kept[slot] = nil
+            unreadSlots[slot] = nil
+        }
         lock.lock()
         current[file] = Current(entry: entry, identity: identity)
         lock.unlock()

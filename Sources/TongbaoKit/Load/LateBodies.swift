@@ -6,20 +6,26 @@ import Foundation
 /// knows which, and only those files are read.
 struct LateBodies: Sendable {
     let files: ContentFiles
-    /// By the file's display path (`DocumentSource.file`).
-    let unread: [String: DocumentCache.Unread]
+    /// Where to read a notice's body, by the file's display path (`DocumentSource.file`); nil when it was read.
+    private let unread: @Sendable (String) -> DocumentCache.Unread?
+    /// Whether any notice came without its body.
+    let isEmpty: Bool
 
     init(files: ContentFiles, cache: DocumentCache) {
-        self.init(files: files, unread: cache.unreadBodies)
+        // Asked of the cache for each notice (no table of ten thousand made first).
+        self.files = files
+        self.unread = { cache.unread($0) }
+        isEmpty = cache.unreadCount == 0
     }
 
     init(files: ContentFiles, unread: [String: DocumentCache.Unread]) {
         self.files = files
-        self.unread = unread
+        self.unread = { unread[$0] }
+        isEmpty = unread.isEmpty
     }
 
     /// Whether the notice from `file` came without its body.
-    func isUnread(_ file: String) -> Bool { unread[file] != nil }
+    func isUnread(_ file: String) -> Bool { unread(file) != nil }
 
     /// The bodies of the notices from `wanted` (display paths of unread files),
     /// read on all cores. A file whose bytes are no longer the ones its record
@@ -29,7 +35,7 @@ struct LateBodies: Sendable {
         let files = self.files, unread = self.unread
         let results = Parallel.map(wanted.count) { index -> (String?, Diagnostics, Bool) in
             var diagnostics = Diagnostics()
-            guard let source = unread[wanted[index]] else { return (nil, diagnostics, false) }
+            guard let source = unread(wanted[index]) else { return (nil, diagnostics, false) }
             guard let file = files.read(source.relativePath, diagnostics: &diagnostics, listedInside: true) else {
                 return (nil, diagnostics, true)
             }

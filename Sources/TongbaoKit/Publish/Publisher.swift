@@ -368,9 +368,13 @@ public enum Publisher {
         // as it was is recorded with its status and entries, for the build that fills it next.
         var changed = false
         var status: FolderStatus?
-        let names = listing == nil ? StagingRecord.Names(high: 0, low: 0)
-            : StagingRecord.names(of: folder.path, folder.files.map { (layout.names[$0], false) }
-                                  + folder.children.map { (layout.folders[$0].name, true) })
+        var names = StagingRecord.Names(high: 0, low: 0)
+        if listing != nil {
+            var hasher = StagingRecord.NamesHasher(path: folder.path)
+            for index in folder.files { hasher.add(layout.names[index], folder: false) }
+            for child in folder.children { hasher.add(layout.folders[child].name, folder: true) }
+            names = hasher.names
+        }
         if let listing {
             let relative = folder.path.isEmpty ? "." : folder.path
             let entries: [Entry]

@@ -222,7 +222,7 @@ public struct SiteRenderer {
     /// Reads the bodies still needed of the notices loaded without them: those
     /// whose page is rendered again, and those in the feed.
     mutating func readLateBodies(diagnostics: inout Diagnostics) {
-        guard let lateBodies, !lateBodies.unread.isEmpty else { return }
+        guard let lateBodies, !lateBodies.isEmpty else { return }
         let wanted = publication.notices.indices.filter { index in
             lateBodies.isUnread(publication.notices[index].source.file) && needsBody(index)
         }.map { publication.notices[$0].source.file }
