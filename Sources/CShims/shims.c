@@ -81,3 +81,14 @@ long tongbao_file_system_type(const char *path) {
     return -1;
 #endif
 }
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+void tongbao_keep_heaps(void) {
+#if defined(__GLIBC__)
+    mallopt(M_TOP_PAD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 0x7fffffff);
+#endif
+}

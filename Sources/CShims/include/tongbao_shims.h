@@ -23,4 +23,9 @@ long tongbao_read_folder(int folder, void *buffer, unsigned long size);
 /// system holding `path`; -1 with errno set when it cannot be told.
 long tongbao_file_system_type(const char *path);
 
+/// Tells glibc's allocator to grow its heaps in large steps and never to trim
+/// them (M_TOP_PAD, M_TRIM_THRESHOLD), for a process that exits when its work
+/// is done. Does nothing elsewhere.
+void tongbao_keep_heaps(void);
+
 #endif
