@@ -13,11 +13,13 @@ struct Tongbao: ParsableCommand {
         先用 `tongbao check` 检查台账和公文，不写任何文件。
 
         示例：
+          tongbao init anwei                # 新建一个站点文件夹
+          tongbao new notice "关于……的通知"  # 新建一份通知，自动编发文字号
           tongbao check                     # 只检查
           tongbao build                     # 生成 site/
           tongbao build --as-of 2021-12-31  # 按指定的统计截止日期生成
         """,
-        subcommands: [Build.self, Check.self, Verify.self],
+        subcommands: [Build.self, Check.self, Verify.self, New.self, Init.self],
         defaultSubcommand: Build.self
     )
 }
@@ -156,3 +158,126 @@ struct Verify: ParsableCommand {
     }
 }
 
+
+/// Options of `tongbao new`'s kinds.
+struct NewOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("内容目录。", valueName: "目录"))
+    var content: String = "content"
+
+    @Option(name: .long, help: ArgumentHelp("成文日期 YYYY-MM-DD；默认今天。", valueName: "日期"))
+    var date: String?
+
+    func day() throws -> Day {
+        guard let date else { return SiteOptions.today() }
+        guard case .valid(let parsed) = Day.parse(date) else {
+            FileHandle.standardError.write(Data("错误：--date 的日期“\(date)”无效，应写作 YYYY-MM-DD，如 2021-06-15\n".utf8))
+            throw ExitCode(1)
+        }
+        return parsed
+    }
+
+    func create(_ kind: NewDocument.Kind) throws {
+        do {
+            let created = try NewDocument.create(kind, content: URL(fileURLWithPath: content), date: try day())
+            let path = content.hasSuffix("/") ? content + created.relativePath : "\(content)/\(created.relativePath)"
+            print("已新建 \(path)（\(created.facts.joined(separator: "，"))）")
+            print("编辑这个文件，然后运行 tongbao build（或 tongbao check 先检查）。")
+        } catch let failure as NewDocument.Failure {
+            FileHandle.standardError.write(Data("错误：\(failure.description)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct New: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "新建一份可直接编辑的公文：通知、简报或通报正文。",
+        discussion: """
+        写好日期、下一个未用的发文字号（或简报期号）和全部前置元数据字段（可选的字段带说明、已注释），
+        已有同名文件时不覆盖。
+
+        示例：
+          tongbao new notice "关于开展冬春火灾防控工作的通知"
+          tongbao new notice "关于召开安全生产工作会议的通知" --meeting
+          tongbao new bulletin
+          tongbao new circular 2021-06
+        """,
+        subcommands: [NewNotice.self, NewBulletin.self, NewCircular.self]
+    )
+}
+
+struct NewNotice: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notice",
+        abstract: "新建通知（notices/日期-标题.md），自动编今年下一个发文字号。")
+
+    @Argument(help: ArgumentHelp("通知的标题。", valueName: "标题"))
+    var title: String
+
+    @Flag(name: .long, help: "会议通知：加上会议时间、地点和参会人员。")
+    var meeting = false
+
+    @OptionGroup var options: NewOptions
+
+    func run() throws { try options.create(.notice(title: title, meeting: meeting)) }
+}
+
+struct NewBulletin: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bulletin",
+        abstract: "新建工作简报（bulletins/日期-di期号qi.md），期号接着上一期。")
+
+    @Argument(help: ArgumentHelp("简报的标题；默认“安全生产工作简报”。", valueName: "标题"))
+    var title: String?
+
+    @OptionGroup var options: NewOptions
+
+    func run() throws { try options.create(.bulletin(title: title)) }
+}
+
+struct NewCircular: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "circular",
+        abstract: "新建某期通报的正文（circulars/期别.md）；通报的数字由台账计算。")
+
+    @Argument(help: ArgumentHelp("期别：YYYY-MM（月度）、YYYY-Qn（季度）或 YYYY（年度）。", valueName: "期别"))
+    var period: String
+
+    @Argument(help: ArgumentHelp("标题；默认用标准标题。", valueName: "标题"))
+    var title: String?
+
+    @OptionGroup var options: NewOptions
+
+    func run() throws { try options.create(.circular(period: period, title: title)) }
+}
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "新建一个站点：最小的内容目录，可以直接生成。",
+        discussion: """
+        在指定目录（不存在或为空）中写入 content/：site.yml、一个属地、部门、行业领域、生产经营单位和一份通知，
+        每个文件都有中文注释说明要改什么。
+
+        示例：
+          tongbao init anwei
+          cd anwei && tongbao build
+        """
+    )
+
+    @Argument(help: ArgumentHelp("新站点的目录。", valueName: "目录"))
+    var folder: String
+
+    func run() throws {
+        do {
+            let files = try NewSite.create(in: URL(fileURLWithPath: folder), today: SiteOptions.today())
+            print("已在 \(folder)/ 中新建站点（\(files.count) 个文件）。接下来：")
+            print("  cd \(folder)")
+            print("  tongbao build                      # 生成网站到 site/")
+            print("  tongbao new notice \"关于……的通知\"   # 新建一份通知")
+            print("先把 content/site.yml 中的单位名称和网址改成本单位的。")
+        } catch let failure as NewSite.Failure {
+            FileHandle.standardError.write(Data("错误：\(failure.description)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}

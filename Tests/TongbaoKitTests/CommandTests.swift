@@ -47,6 +47,33 @@ import Testing
         }
     }
 
+    /// What a new user does first: `init`, `build`, `new notice`, `build` again; with plain messages on refusal.
+    @Test func initNewAndBuildFromTheCommandLine() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tongbao-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let created = try CommandTests.run(["init", "anwei"], in: root)
+        #expect(created.status == 0 && created.output.contains("cd anwei"), "\(created.errors)")
+        let site = root.appendingPathComponent("anwei")
+        let built = try CommandTests.run(["build"], in: site)
+        #expect(built.status == 0 && built.errors.isEmpty, "\(built.errors)")
+        let notice = try CommandTests.run(["new", "notice", "关于开展安全检查的通知", "--date", "2026-03-02"], in: site)
+        #expect(notice.status == 0, "\(notice.errors)")
+        #expect(notice.output.contains("content/notices/2026-03-02-关于开展安全检查的通知.md") && notice.output.contains("〔2026〕"))
+        let again = try CommandTests.run(["new", "notice", "关于开展安全检查的通知", "--date", "2026-03-02"], in: site)
+        #expect(again.status == 1 && again.errors.contains("已存在，未覆盖"))
+        let badDate = try CommandTests.run(["new", "bulletin", "--date", "2026-02-30"], in: site)
+        #expect(badDate.status == 1 && badDate.errors.contains("--date"))
+        #expect(try CommandTests.run(["new", "bulletin"], in: site).status == 0)
+        #expect(try CommandTests.run(["new", "circular", "2026-02"], in: site).status == 0)
+        let rebuilt = try CommandTests.run(["build", "--as-of", "2026-12-31"], in: site)
+        #expect(rebuilt.status == 0 && rebuilt.errors.isEmpty, "\(rebuilt.errors)")
+        let twice = try CommandTests.run(["init", "anwei"], in: root)
+        #expect(twice.status == 1 && twice.errors.contains("不是空的"))
+        let elsewhere = try CommandTests.run(["new", "notice", "题"], in: root)
+        #expect(elsewhere.status == 1 && elsewhere.errors.contains("tongbao init"))
+    }
+
     @Test func separateRunsWriteIdenticalSites() throws {
         let site = try TemporarySite(copying: Paths.repository.appendingPathComponent("content"))
         defer { site.remove() }
