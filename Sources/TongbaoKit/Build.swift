@@ -26,6 +26,8 @@ public struct BuildOptions: Sendable {
     /// record to be trusted (`StagingRecord`), in nanoseconds; nil: a tenth of a
     /// second (two seconds on file systems with whole-second times).
     public var folderMargin: Int?
+    /// Told of each stage as it ends (the command line prints a line per stage on a terminal).
+    public var progress: (@Sendable (BuildEvent) -> Void)?
 
     public init(content: URL, contentDisplay: String, templates: URL?, output: URL, asOf: Day?, today: Day, write: Bool) {
         self.content = content
@@ -38,6 +40,34 @@ public struct BuildOptions: Sendable {
     }
 }
 
+/// A stage of a build that has ended, with what it did and its wall time in seconds.
+public enum BuildEvent: Sendable {
+    /// The content read and checked.
+    case loaded(LoadedCounts, seconds: Double)
+    /// The pages planned: made through their templates, or taken from the previous build.
+    case rendered(pages: Int, reused: Int, seconds: Double)
+    /// Every file scanned for personal data, compressed and hashed.
+    case finished(files: Int, seconds: Double)
+    /// The output folder replaced.
+    case published(written: Int, kept: Int, removed: Int?, seconds: Double)
+}
+
+/// What the content folder holds, as loaded.
+public struct LoadedCounts: Sendable, Equatable {
+    public var notices = 0
+    public var bulletins = 0
+    public var pages = 0
+    /// Narratives of circulars and of exposure batches.
+    public var narratives = 0
+    /// Rows of the reference data (regions, departments, sectors, enterprises).
+    public var referenceRows = 0
+    /// Rows of the ledgers (hazards, inspections, penalties, accidents).
+    public var ledgerRows = 0
+    public var staticFiles = 0
+    /// Notices taken from the document cache, and of those the ones whose files were not read.
+    public var noticesReused = 0
+}
+
 /// The outcome of a run.
 public struct BuildReport: Sendable {
     public var diagnostics: Diagnostics
@@ -47,6 +77,11 @@ public struct BuildReport: Sendable {
     public var bytes: Int = 0
     /// Files left as they were in the previous output (same bytes: not rewritten).
     public var filesKept: Int = 0
+    /// Files written anew (new or changed).
+    public var filesWritten: Int = 0
+    /// Files of the previous output that the new one no longer has; nil when not known
+    /// (no previous output, or its manifest could not be read).
+    public var filesRemoved: Int?
     /// Pages made through a template, and how many of them the render cache supplied.
     public var pages: Int = 0
     public var pagesReused: Int = 0
@@ -95,6 +130,18 @@ public enum Builder {
         defer { withExtendedLifetime(lock) {} }
         var clock = PhaseClock()
         defer { clock.report() }
+        // The stages' wall times, for `options.progress`.
+        var stageStart = DispatchTime.now().uptimeNanoseconds
+        func stageSeconds() -> Double {
+            let now = DispatchTime.now().uptimeNanoseconds
+            defer { stageStart = now }
+            return Double(now - stageStart) / 1e9
+        }
+        // The previous output's files (from its manifest), read beside the build, for the count of files removed.
+        let previousPaths = options.write ? Background { [output = options.output] _ in
+            (try? ContentFiles.contents(output.appendingPathComponent(Manifest.path).path)).flatMap { Manifest.paths(in: Array($0)) }
+        } : nil
+        defer { previousPaths?.cancel() }
 
         if let explicit = options.templates {
             var isDirectory: ObjCBool = false
@@ -153,6 +200,18 @@ public enum Builder {
         report.diagnostics.append(contentsOf: prepared.diagnostics)
         clock.mark("theme")
         guard let model = loaded.model, !report.diagnostics.hasErrors else { return report }
+        if let progress = options.progress {
+            var counts = LoadedCounts()
+            counts.notices = model.notices.count
+            counts.bulletins = model.bulletins.count
+            counts.pages = model.pages.count
+            counts.narratives = model.circularNarratives.count + model.exposureNarratives.count
+            counts.referenceRows = model.regions.count + model.departments.count + model.sectors.count + model.enterprises.count
+            counts.ledgerRows = model.hazards.count + model.inspections.count + model.penalties.count + model.accidents.count
+            counts.staticFiles = model.staticFiles.count
+            counts.noticesReused = report.noticesReused
+            progress(.loaded(counts, seconds: stageSeconds()))
+        }
 
         // (The render cache, read beside the loading.)
         let cache = previousPages?.value ?? RenderCache()
@@ -175,15 +234,26 @@ public enum Builder {
         }
         report.pages = files.count { $0.digest != nil }
         report.pagesReused = files.count { if case .previous = $0.content { true } else { false } }
+        options.progress?(.rendered(pages: report.pages, reused: report.pagesReused, seconds: stageSeconds()))
         let guardian = PrivacyGuard(publicPhones: model.settings.publicPhones, creditCodes: model.enterprises.compactMap(\.creditCode))
         let finished = FileFinishing.finish(files, guardian: guardian, publishing: options.write, cache: cache)
         defer { ProcessLifetime.keep(finished) }
         clock.mark("finish")
+        options.progress?(.finished(files: files.count, seconds: stageSeconds()))
         reportPrivacy(finished.hits, options: options, content: content, diagnostics: &report.diagnostics)
         let paths = files.map(\.path) + finished.twins.joined().map(\.path) + [Manifest.path, Publisher.marker]
         // The publish stage's folders, made from the paths beside the checks and the manifest.
         let layout = options.write ? Background { _ in Publisher.Layout(paths: paths) } : nil
         defer { layout?.cancel() }
+        // How many of the previous output's files the new one no longer has, counted beside the rest.
+        let removed = previousPaths.map { previous in
+            Background { _ -> Int? in
+                guard let old = previous.value ?? nil else { return nil }
+                let kept = Set(old)
+                return old.count - paths.count { kept.contains($0) }
+            }
+        }
+        defer { removed?.cancel() }
         checkCollisions(paths, diagnostics: &report.diagnostics, display: options.contentDisplay)
         guard !report.diagnostics.hasErrors else { return report }
         report.files = files.count
@@ -200,9 +270,13 @@ public enum Builder {
             let published = try Publisher.publish(all, to: options.output, records: stagingRecords?.value ?? StagingRecords(),
                                                   margin: options.folderMargin ?? StagingRecord.margin, layout: layout?.value)
             report.bytes = published.bytesWritten
+            report.filesWritten = published.filesWritten
+            report.filesRemoved = removed?.value ?? nil
             report.filesKept = published.filesKept
             report.foldersListed = published.foldersListed
             clock.mark("publish")
+            options.progress?(.published(written: report.filesWritten, kept: report.filesKept, removed: report.filesRemoved,
+                                         seconds: stageSeconds()))
             // The three cache files are written side by side.
             let savedBeside = Background { [output = options.output, useCache = options.useCache] _ in
                 if let bytes = documentBytes?.value { CacheStore.saveDocuments(bytes, output: output) }

@@ -74,6 +74,41 @@ import Testing
         #expect(elsewhere.status == 1 && elsewhere.errors.contains("tongbao init"))
     }
 
+    /// Progress and colours only on a terminal; `--verbose` shows the stages anywhere, `--quiet` only problems;
+    /// the summary counts files written, kept and removed.
+    @Test func progressSummaryAndColours() throws {
+        let site = try TemporarySite(copying: BuildTests.mini)
+        defer { site.remove() }
+        let first = try CommandTests.run(["build"], in: site.root)
+        #expect(first.status == 0, "\(first.errors)")
+        // Not a terminal: no stage lines, no escape sequences.
+        #expect(!first.errors.contains("读取") && !first.output.contains("\u{1B}[") && !first.errors.contains("\u{1B}["))
+        try FileManager.default.removeItem(at: site.content.appendingPathComponent("notices/2021-06-15-tuijin.md"))
+        let second = try CommandTests.run(["build", "--verbose"], in: site.root)
+        #expect(second.status == 0, "\(second.errors)")
+        for stage in ["读取  ", "生成  ", "检查  ", "发布  ", "load/notices", "render/total"] {
+            #expect(second.errors.contains(stage), "\(stage): \(second.errors)")
+        }
+        // The notice's page and its twin are gone.
+        #expect(second.output.contains("删除 2 个"), "\(second.output)")
+        let quiet = try CommandTests.run(["build", "--quiet"], in: site.root)
+        // Only the fixture's warnings.
+        #expect(quiet.status == 0 && quiet.output.isEmpty, "\(quiet.output)")
+        #expect(quiet.errors.split(separator: "\n").allSatisfy { $0.contains(": warning: ") }, "\(quiet.errors)")
+        let checked = try CommandTests.run(["check", "-q"], in: site.root)
+        #expect(checked.status == 0 && checked.output.isEmpty)
+        // On a terminal (util-linux `script` gives one): stage lines and colours, unless NO_COLOR.
+        let script = URL(fileURLWithPath: "/usr/bin/script")
+        guard FileManager.default.isExecutableFile(atPath: script.path) else { return }
+        let tool = try CommandTests.executable.path
+        let env = URL(fileURLWithPath: "/usr/bin/env")
+        let onTerminal = try ToolRun.run(env, ["-u", "NO_COLOR", "TERM=xterm", script.path, "-qec", "\(tool) build", "/dev/null"],
+                                         in: site.root)
+        #expect(onTerminal.output.contains("读取") && onTerminal.output.contains("\u{1B}[1m"), "\(onTerminal.output)")
+        let plain = try ToolRun.run(env, ["NO_COLOR=1", "TERM=xterm", script.path, "-qec", "\(tool) build", "/dev/null"], in: site.root)
+        #expect(plain.output.contains("读取") && !plain.output.contains("\u{1B}["), "\(plain.output)")
+    }
+
     @Test func separateRunsWriteIdenticalSites() throws {
         let site = try TemporarySite(copying: Paths.repository.appendingPathComponent("content"))
         defer { site.remove() }
@@ -93,6 +128,7 @@ import Testing
         #expect(run.status == 1)
         #expect(run.errors.contains("content/data/regions.yml:3:9: error: 字段 kind 的值“县”无效"))
         #expect(run.errors.contains("失败：1 个错误"))
+        #expect(run.errors.contains("再运行 tongbao check"))
         #expect(!FileManager.default.fileExists(atPath: site.root.appendingPathComponent("site").path))
     }
 

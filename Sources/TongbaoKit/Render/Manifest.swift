@@ -64,3 +64,71 @@ public enum Manifest {
         return OutputFile(path: path, content: .bytes(Data(output)))
     }
 }
+
+extension Manifest {
+    /// The paths a manifest lists (the values of its `"path"` keys, as `make` writes
+    /// them); nil when the bytes are not such a manifest. Read without a JSON
+    /// parser: a site of ten thousand notices lists twenty thousand files.
+    static func paths(in bytes: [UInt8]) -> [String]? {
+        let key = Array("\"path\": \"".utf8)
+        guard bytes.starts(with: Array("{\n  \"generator\": \"tongbao\"".utf8)) else { return nil }
+        var paths: [String] = []
+        var index = 0
+        let count = bytes.count
+        while index + key.count <= count {
+            // The next key: every entry starts its line with it.
+            guard let found = bytes[index...].firstIndex(of: UInt8(ascii: "\"")) else { break }
+            guard found + key.count <= count, bytes[found..<(found + key.count)].elementsEqual(key) else {
+                index = found + 1
+                continue
+            }
+            var position = found + key.count
+            var text: [UInt8] = []
+            var closed = false
+            while position < count {
+                let byte = bytes[position]
+                if byte == UInt8(ascii: "\"") {
+                    closed = true
+                    break
+                }
+                if byte == UInt8(ascii: "\\") {
+                    guard position + 1 < count else { return nil }
+                    let escaped = bytes[position + 1]
+                    position += 2
+                    switch escaped {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): text.append(escaped)
+                    case UInt8(ascii: "n"): text.append(0x0A)
+                    case UInt8(ascii: "r"): text.append(0x0D)
+                    case UInt8(ascii: "t"): text.append(0x09)
+                    case UInt8(ascii: "b"): text.append(0x08)
+                    case UInt8(ascii: "f"): text.append(0x0C)
+                    case UInt8(ascii: "u"):
+                        guard position + 4 <= count, let unit = UInt16(String(decoding: bytes[position..<(position + 4)], as: UTF8.self), radix: 16)
+                        else { return nil }
+                        position += 4
+                        var scalar: Unicode.Scalar?
+                        if UTF16.isLeadSurrogate(unit), position + 6 <= count, bytes[position] == UInt8(ascii: "\\"),
+                           bytes[position + 1] == UInt8(ascii: "u"),
+                           let trail = UInt16(String(decoding: bytes[(position + 2)..<(position + 6)], as: UTF8.self), radix: 16),
+                           UTF16.isTrailSurrogate(trail) {
+                            position += 6
+                            scalar = Unicode.Scalar(0x10000 + (UInt32(unit - 0xD800) << 10) + UInt32(trail - 0xDC00))
+                        } else {
+                            scalar = Unicode.Scalar(unit)
+                        }
+                        guard let scalar else { return nil }
+                        text += Array(String(Character(scalar)).utf8)
+                    default: return nil
+                    }
+                    continue
+                }
+                text.append(byte)
+                position += 1
+            }
+            guard closed else { return nil }
+            paths.append(String(decoding: text, as: UTF8.self))
+            index = position + 1
+        }
+        return paths
+    }
+}

@@ -1,9 +1,27 @@
 import Foundation
 
 /// Wall time of each phase of a build, printed to standard error when the
-/// environment has `TONGBAO_TIMINGS=1` (for benchmarks; never part of the output).
-struct PhaseClock {
-    let enabled = ProcessInfo.processInfo.environment["TONGBAO_TIMINGS"] == "1"
+/// environment has `TONGBAO_TIMINGS=1` or the command was given `--verbose`
+/// (`PhaseClock.printAll()`); never part of the output.
+public struct PhaseClock {
+    let enabled = PhaseClock.printing
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var asked = ProcessInfo.processInfo.environment["TONGBAO_TIMINGS"] == "1"
+
+    /// Whether phases are printed.
+    static var printing: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return asked
+    }
+
+    /// Prints the phases of every build from now on (`--verbose`).
+    public static func printAll() {
+        lock.lock()
+        asked = true
+        lock.unlock()
+    }
     private var last = DispatchTime.now().uptimeNanoseconds
     private var phases: [(String, UInt64)] = []
 
@@ -20,9 +38,9 @@ struct PhaseClock {
         let total = phases.reduce(0) { $0 + $1.1 }
         var text = ""
         for (phase, nanoseconds) in phases {
-            text += String(format: "%-10@ %8.1f ms\n", (prefix + phase) as NSString, Double(nanoseconds) / 1e6)
+            text += String(format: "%-16@ %8.1f ms\n", (prefix + phase) as NSString, Double(nanoseconds) / 1e6)
         }
-        text += String(format: "%-10@ %8.1f ms\n", (prefix + "total") as NSString, Double(total) / 1e6)
+        text += String(format: "%-16@ %8.1f ms\n", (prefix + "total") as NSString, Double(total) / 1e6)
         FileHandle.standardError.write(Data(text.utf8))
     }
 }

@@ -61,19 +61,36 @@ struct SiteOptions: ParsableArguments {
     }
 }
 
+/// `--quiet` and `--verbose`, shared by `build` and `check`.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: [.short, .long], help: "只输出错误和警告（不显示进度和结果摘要）。")
+    var quiet = false
+
+    @Flag(name: [.short, .long], help: "显示每个阶段及其内部各步骤的用时。")
+    var verbose = false
+
+    func terminal() -> Terminal {
+        if verbose && !quiet { PhaseClock.printAll() }
+        return Terminal(quiet: quiet, verbose: verbose)
+    }
+}
+
 /// Prints diagnostics to standard error and decides the exit status.
-func finish(_ report: BuildReport, success: String) throws {
+func finish(_ report: BuildReport, terminal: Terminal, success: String, next: String) throws {
     let diagnostics = report.diagnostics.sorted
     for diagnostic in diagnostics {
-        FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
+        terminal.error(terminal.line(for: diagnostic))
     }
     let errors = diagnostics.count { $0.severity == .error }
     let warnings = diagnostics.count { $0.severity == .warning }
     if errors > 0 {
-        FileHandle.standardError.write(Data("失败：\(errors) 个错误，\(warnings) 个警告；未写入任何文件。\n".utf8))
+        terminal.error(terminal.styled("失败：\(errors) 个错误，\(warnings) 个警告；未写入任何文件。", .red))
+        terminal.error(next)
         throw ExitCode(1)
     }
-    print(success + (warnings > 0 ? "（\(warnings) 个警告）" : ""))
+    if terminal.summary {
+        print(terminal.styled(success, .green) + (warnings > 0 ? "（\(warnings) 个警告，见上）" : ""))
+    }
 }
 
 struct Build: ParsableCommand {
@@ -94,13 +111,21 @@ struct Build: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("输出目录，构建成功后整体替换。", valueName: "目录"))
     var output: String = "site"
 
+    @OptionGroup var out: OutputOptions
+
     func run() throws {
         ProcessLifetime.keepValuesUntilExit()
-        let report = Builder.run(try site.options(output: output, write: true))
+        let terminal = out.terminal()
+        var options = try site.options(output: output, write: true)
+        options.progress = terminal.progressPrinter(output: output)
+        let report = Builder.run(options)
         let asOf = report.asOf?.iso ?? "?"
-        let kept = report.filesKept > 0 ? "，其中 \(report.filesKept) 个与上次相同、未重写" : ""
+        var changes = "新写入 \(report.filesWritten) 个，\(report.filesKept) 个与上次相同、未重写"
+        if let removed = report.filesRemoved { changes += "，删除 \(removed) 个" }
         let reused = report.pagesReused > 0 ? "；\(report.pages) 个页面中 \(report.pagesReused) 个未变，沿用上次的结果" : ""
-        try finish(report, success: "已生成 \(report.files) 个文件到 \(output)/（统计截止 \(asOf)）\(kept)\(reused)")
+        try finish(report, terminal: terminal,
+                   success: "已生成 \(report.files) 个文件到 \(output)/（统计截止 \(asOf)）：\(changes)\(reused)",
+                   next: "请按上面列出的文件和行号逐一修改（每条都写明了原因），再运行 tongbao build；原有的 \(output)/ 没有改动。")
     }
 }
 
@@ -118,10 +143,16 @@ struct Check: ParsableCommand {
 
     @OptionGroup var site: SiteOptions
 
+    @OptionGroup var out: OutputOptions
+
     func run() throws {
         ProcessLifetime.keepValuesUntilExit()
-        let report = Builder.run(try site.options(output: "site", write: false))
-        try finish(report, success: "检查通过：\(report.files) 个文件可以生成（统计截止 \(report.asOf?.iso ?? "?")）")
+        let terminal = out.terminal()
+        var options = try site.options(output: "site", write: false)
+        options.progress = terminal.progressPrinter(output: nil)
+        let report = Builder.run(options)
+        try finish(report, terminal: terminal, success: "检查通过：\(report.files) 个文件可以生成（统计截止 \(report.asOf?.iso ?? "?")）",
+                   next: "请按上面列出的文件和行号逐一修改（每条都写明了原因），再运行 tongbao check。")
     }
 }
 
