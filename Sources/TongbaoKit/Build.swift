@@ -137,11 +137,6 @@ public enum Builder {
             defer { stageStart = now }
             return Double(now - stageStart) / 1e9
         }
-        // The previous output's files (from its manifest), read beside the build, for the count of files removed.
-        let previousPaths = options.write ? Background { [output = options.output] _ in
-            (try? ContentFiles.contents(output.appendingPathComponent(Manifest.path).path)).flatMap { Manifest.paths(in: Array($0)) }
-        } : nil
-        defer { previousPaths?.cancel() }
 
         if let explicit = options.templates {
             var isDirectory: ObjCBool = false
@@ -245,15 +240,6 @@ public enum Builder {
         // The publish stage's folders, made from the paths beside the checks and the manifest.
         let layout = options.write ? Background { _ in Publisher.Layout(paths: paths) } : nil
         defer { layout?.cancel() }
-        // How many of the previous output's files the new one no longer has, counted beside the rest.
-        let removed = previousPaths.map { previous in
-            Background { _ -> Int? in
-                guard let old = previous.value ?? nil else { return nil }
-                let kept = Set(old)
-                return old.count - paths.count { kept.contains($0) }
-            }
-        }
-        defer { removed?.cancel() }
         checkCollisions(paths, diagnostics: &report.diagnostics, display: options.contentDisplay)
         guard !report.diagnostics.hasErrors else { return report }
         report.files = files.count
@@ -271,7 +257,7 @@ public enum Builder {
                                                   margin: options.folderMargin ?? StagingRecord.margin, layout: layout?.value)
             report.bytes = published.bytesWritten
             report.filesWritten = published.filesWritten
-            report.filesRemoved = removed?.value ?? nil
+            report.filesRemoved = published.filesRemoved
             report.filesKept = published.filesKept
             report.foldersListed = published.foldersListed
             clock.mark("publish")

@@ -208,11 +208,12 @@ import Testing
         #expect(joined != split)
         let elsewhere: StagingRecord.Names = StagingRecord.names(of: "notices/y", [("a", false)])
         #expect(elsewhere != kindA)
-        let records = StagingRecords(stored: [StagingRecords.Stored(device: 7, root: root, bytes: encoded[...])])
+        let records = StagingRecords(stored: [StagingRecords.Stored(device: 7, root: root, files: 4321, bytes: encoded[...])])
         let bytes: [UInt8] = records.encoded()
         let decoded: StagingRecords = StagingRecords.decode(bytes)
         #expect(decoded.record(device: 7, root: root) == record)
         #expect(decoded.record(device: 7, root: 1) == nil)
+        #expect(decoded.files(device: 7, root: root) == 4321 && decoded.files(device: 7, root: 1) == nil)
         var cut = 0
         while cut < bytes.count {
             #expect(StagingRecords.decode(Array(bytes.prefix(cut))).stored.isEmpty)

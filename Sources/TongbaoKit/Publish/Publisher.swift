@@ -28,6 +28,8 @@ public enum Publisher {
         var records = StagingRecords()
         /// Folders of the kept staging folder that were listed (the others were taken as recorded, or made).
         var foldersListed = 0
+        /// Files of the previous site that the new one does not have; nil when not known.
+        var filesRemoved: Int?
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -91,6 +93,11 @@ public enum Publisher {
         }
         var report = Report(filesWritten: outcome.written, filesKept: outcome.kept, bytesWritten: outcome.bytes)
         report.foldersListed = outcome.listed
+        // The previous site's files, as recorded when it was filled, less those at a path the new one has too.
+        if previous != nil, let live = liveRoot, let before = records.files(device: live.device, root: live.inode) {
+            report.filesRemoved = max(0, before - (outcome.kept + outcome.replaced + 1))
+        }
+        let filledFiles = files.count + 1
         // What this tree holds now, for the build that fills it next.
         let filled = folderIdentity(staging.path).map { root in
             var record = StagingRecord(device: root.device, root: root.inode, madeAt: fillStarted)
@@ -99,12 +106,12 @@ public enum Publisher {
             }
             return record
         }
-        report.records = records.replacing(with: filled, otherRoot: nil)
+        report.records = records.replacing(with: filled, files: filledFiles, otherRoot: nil)
         // Swap: one atomic exchange where the kernel can (a web server sees the old
         // site or the new one, never neither); two renames elsewhere.
         if manager.fileExists(atPath: output.path), tongbao_exchange_paths(staging.path, output.path) == 0 {
             // The staging folder now holds the previous site: the next build starts from it (and from its record).
-            report.records = records.replacing(with: filled, otherRoot: liveRoot)
+            report.records = records.replacing(with: filled, files: filledFiles, otherRoot: liveRoot)
             return report
         }
         do {
@@ -200,6 +207,8 @@ public enum Publisher {
     struct Outcome {
         var written = 0
         var kept = 0
+        /// Of the files written, those at a path where the previous site had a file.
+        var replaced = 0
         var bytes = 0
         var listed = 0
         /// The folders this build left as they were, with what they hold (`StagingRecord`), by inode.
@@ -207,6 +216,7 @@ public enum Publisher {
 
         static func += (total: inout Outcome, part: Outcome) {
             total.written += part.written
+            total.replaced += part.replaced
             total.kept += part.kept
             total.bytes += part.bytes
             total.listed += part.listed
@@ -443,10 +453,11 @@ public enum Publisher {
             let placed = try place(path, recorded: files[index].content.recorded, bytes: { try files[index].content.bytes(path: path) },
                                    in: location, as: layout.names[index], previous: previous, present: staged)
             switch placed {
-            case .written(let bytes):
+            case .written(let bytes, let replacing):
                 changed = true
                 progress.outcome.written += 1
                 progress.outcome.bytes += bytes
+                if replacing { progress.outcome.replaced += 1 }
             case .linked:
                 changed = true
                 progress.outcome.kept += 1
@@ -546,10 +557,16 @@ public enum Publisher {
                 live = (recorded.location, status)
             }
         }
+        // Whether the previous site has a file at this path (for the count of files removed).
+        var replacing = live != nil || recorded != nil
         if live == nil {
             let planned = try bytes()
             data = planned
-            if let previous { live = same(planned, as: "\(previous)/\(path)") }
+            if let previous {
+                let old = same(planned, as: "\(previous)/\(path)")
+                live = old.match
+                replacing = replacing || old.exists
+            }
         }
         if let live, let present, present.inode == UInt64(live.status.st_ino), present.device == UInt64(live.status.st_dev) {
             return .untouched
@@ -561,7 +578,7 @@ public enum Publisher {
         if let live, link(live.path, destination) == 0 { return .linked }
         let written = try data ?? bytes()
         try write(written, to: destination)
-        return .written(written.count)
+        return .written(written.count, replacing: replacing)
     }
 
     /// What placing a file did to its staging folder.
@@ -570,17 +587,17 @@ public enum Publisher {
         case untouched
         /// The entry is now a link to the live file.
         case linked
-        /// New bytes, this many, in a new file.
-        case written(Int)
+        /// New bytes, this many, in a new file; `replacing` when the previous site had a file at its path.
+        case written(Int, replacing: Bool)
     }
 
-    /// The previous site's file and its status when it is a regular file with
-    /// exactly these bytes; nil when the file must be written.
-    private static func same(_ data: Data, as old: String) -> (path: String, status: stat)? {
+    /// Whether the previous site has a regular file at `old`, and the file and its status when it
+    /// has exactly these bytes (nil: the file must be written).
+    private static func same(_ data: Data, as old: String) -> (exists: Bool, match: (path: String, status: stat)?) {
         var status = stat()
-        guard lstat(old, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) == data.count,
-              let existing = try? ContentFiles.contents(old), existing == data else { return nil }
-        return (old, status)
+        guard lstat(old, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return (false, nil) }
+        guard Int(status.st_size) == data.count, let existing = try? ContentFiles.contents(old), existing == data else { return (true, nil) }
+        return (true, (old, status))
     }
 
     /// Writes a new file with plain POSIX calls. `Data.write(to:)` syncs every

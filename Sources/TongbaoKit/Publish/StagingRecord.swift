@@ -192,6 +192,8 @@ struct StagingRecords: Sendable {
     struct Stored: Sendable {
         let device: UInt64
         let root: UInt64
+        /// How many files the tree held when it was filled (the marker and manifest included).
+        let files: Int
         let bytes: ArraySlice<UInt8>
     }
 
@@ -205,10 +207,16 @@ struct StagingRecords: Sendable {
         return stored.first { $0.device == device && $0.root == root }.flatMap { StagingRecord.decode($0.bytes) }
     }
 
-    /// The records to keep after a build filled `filled`: it, and the stored one of the other tree (now the staging folder).
-    func replacing(with filled: StagingRecord?, otherRoot: (device: UInt64, inode: UInt64)?) -> StagingRecords {
+    /// How many files the tree whose root folder is `root` on `device` held when a build filled it; nil when not recorded.
+    func files(device: UInt64, root: UInt64) -> Int? {
+        stored.first { $0.device == device && $0.root == root }?.files
+    }
+
+    /// The records to keep after a build filled `filled` with `files` files: it, and the stored one of the other
+    /// tree (now the staging folder).
+    func replacing(with filled: StagingRecord?, files: Int, otherRoot: (device: UInt64, inode: UInt64)?) -> StagingRecords {
         var kept: [Stored] = []
-        if let filled { kept.append(Stored(device: filled.device, root: filled.root, bytes: filled.encoded()[...])) }
+        if let filled { kept.append(Stored(device: filled.device, root: filled.root, files: files, bytes: filled.encoded()[...])) }
         if let otherRoot, let other = stored.first(where: { $0.device == otherRoot.device && $0.root == otherRoot.inode }),
            other.root != filled?.root || other.device != filled?.device {
             kept.append(other)
@@ -216,7 +224,7 @@ struct StagingRecords: Sendable {
         return StagingRecords(stored: kept)
     }
 
-    static let format = "tongbao-staging-records 1"
+    static let format = "tongbao-staging-records 2"
 
     func encoded() -> [UInt8] {
         var body = ByteWriter()
@@ -224,6 +232,7 @@ struct StagingRecords: Sendable {
         for record in stored {
             body.int(Int(bitPattern: UInt(record.device)))
             body.int(Int(bitPattern: UInt(record.root)))
+            body.int(record.files)
             body.int(record.bytes.count)
             body.raw(record.bytes)
         }
@@ -241,8 +250,10 @@ struct StagingRecords: Sendable {
               let count = reader.count(), count <= 2 else { return StagingRecords() }
         var stored: [Stored] = []
         for _ in 0..<count {
-            guard let device = reader.int(), let root = reader.int(), let length = reader.count() else { return StagingRecords() }
-            stored.append(Stored(device: UInt64(UInt(bitPattern: device)), root: UInt64(UInt(bitPattern: root)),
+            guard let device = reader.int(), let root = reader.int(), let files = reader.int(), files >= 0, let length = reader.count() else {
+                return StagingRecords()
+            }
+            stored.append(Stored(device: UInt64(UInt(bitPattern: device)), root: UInt64(UInt(bitPattern: root)), files: files,
                                  bytes: bytes[reader.position..<(reader.position + length)]))
             reader.skip(length)
         }
