@@ -19,7 +19,7 @@ struct Tongbao: ParsableCommand {
           tongbao build                     # 生成 site/
           tongbao build --as-of 2021-12-31  # 按指定的统计截止日期生成
         """,
-        subcommands: [Build.self, Check.self, Verify.self, New.self, Init.self],
+        subcommands: [Build.self, Check.self, Verify.self, New.self, Init.self, Export.self],
         defaultSubcommand: Build.self
     )
 }
@@ -76,8 +76,8 @@ struct OutputOptions: ParsableArguments {
 }
 
 /// Prints diagnostics to standard error and decides the exit status.
-func finish(_ report: BuildReport, terminal: Terminal, success: String, next: String) throws {
-    let diagnostics = report.diagnostics.sorted
+func finish(_ found: Diagnostics, terminal: Terminal, success: String, next: String) throws {
+    let diagnostics = found.sorted
     for diagnostic in diagnostics {
         terminal.error(terminal.line(for: diagnostic))
     }
@@ -123,7 +123,7 @@ struct Build: ParsableCommand {
         var changes = "新写入 \(report.filesWritten) 个，\(report.filesKept) 个与上次相同、未重写"
         if let removed = report.filesRemoved { changes += "，删除 \(removed) 个" }
         let reused = report.pagesReused > 0 ? "；\(report.pages) 个页面中 \(report.pagesReused) 个未变，沿用上次的结果" : ""
-        try finish(report, terminal: terminal,
+        try finish(report.diagnostics, terminal: terminal,
                    success: "已生成 \(report.files) 个文件到 \(output)/（统计截止 \(asOf)）：\(changes)\(reused)",
                    next: "请按上面列出的文件和行号逐一修改（每条都写明了原因），再运行 tongbao build；原有的 \(output)/ 没有改动。")
     }
@@ -151,7 +151,7 @@ struct Check: ParsableCommand {
         var options = try site.options(output: "site", write: false)
         options.progress = terminal.progressPrinter(output: nil)
         let report = Builder.run(options)
-        try finish(report, terminal: terminal, success: "检查通过：\(report.files) 个文件可以生成（统计截止 \(report.asOf?.iso ?? "?")）",
+        try finish(report.diagnostics, terminal: terminal, success: "检查通过：\(report.files) 个文件可以生成（统计截止 \(report.asOf?.iso ?? "?")）",
                    next: "请按上面列出的文件和行号逐一修改（每条都写明了原因），再运行 tongbao check。")
     }
 }
@@ -309,6 +309,72 @@ struct Init: ParsableCommand {
         } catch let failure as NewSite.Failure {
             FileHandle.standardError.write(Data("错误：\(failure.description)\n".utf8))
             throw ExitCode(1)
+        }
+    }
+}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "把一类台账导出为 CSV，供 Excel 等表格软件编辑。",
+        discussion: """
+        表头用中文名称（隐患编号、单位、发现日期……），引用写编号，列表项用“、”分隔，是否用“是”“否”；
+        导出的文件放回 data/ 中（如 data/hazards.csv，并删去同类的 .yml）即可照常生成。
+        默认编码为带 BOM 的 UTF-8（Excel 能正确识别）；--encoding gb18030 与中文 Excel“CSV（逗号分隔）”相同。
+        内容目录有错误时不导出。
+
+        示例：
+          tongbao export hazards                     # 写到标准输出
+          tongbao export hazards --output 隐患台账.csv
+          tongbao export penalties --encoding gb18030 --output 处罚.csv
+        """
+    )
+
+    @Argument(help: ArgumentHelp("台账类型：\(LedgerCSV.kinds.joined(separator: "、"))。", valueName: "类型"))
+    var kind: String
+
+    @Option(name: .long, help: ArgumentHelp("导出格式；目前只有 csv。", valueName: "格式"))
+    var format: String = "csv"
+
+    @Option(name: .long, help: ArgumentHelp("文字编码：utf8（带 BOM，默认）或 gb18030。", valueName: "编码"))
+    var encoding: String = "utf8"
+
+    @Option(name: .long, help: ArgumentHelp("内容目录。", valueName: "目录"))
+    var content: String = "content"
+
+    @Option(name: .long, help: ArgumentHelp("写入的文件；不写则输出到标准输出。已有的文件会被替换。", valueName: "文件"))
+    var output: String?
+
+    func run() throws {
+        let terminal = Terminal(quiet: false, verbose: false)
+        guard format == "csv" else {
+            terminal.error("错误：不支持的格式“\(format)”：目前只能导出 csv（--format csv）")
+            throw ExitCode(1)
+        }
+        guard let encoding = LedgerCSV.Encoding(rawValue: encoding.lowercased().replacingOccurrences(of: "-", with: "")) else {
+            terminal.error("错误：不支持的编码“\(self.encoding)”：可用 utf8 或 gb18030")
+            throw ExitCode(1)
+        }
+        guard LedgerCSV.kinds.contains(kind) else {
+            terminal.error("错误：没有“\(kind)”这类台账；可导出：\(LedgerCSV.kinds.joined(separator: "、"))")
+            throw ExitCode(1)
+        }
+        let result = LedgerCSV.export(kind, content: URL(fileURLWithPath: content), contentDisplay: content, today: SiteOptions.today(),
+                                      encoding: encoding)
+        guard let data = result.data else {
+            try finish(result.diagnostics, terminal: terminal, success: "",
+                       next: "请先改正上面的错误（tongbao check 可以只检查），再导出。")
+            throw ExitCode(1)
+        }
+        if let output {
+            do {
+                try data.write(to: URL(fileURLWithPath: output), options: .atomic)
+            } catch {
+                terminal.error("错误：无法写入 \(output)：\(error.localizedDescription)")
+                throw ExitCode(1)
+            }
+            terminal.error("已导出 \(kind) 到 \(output)（\(encoding == .utf8 ? "UTF-8" : "GB18030") 编码）")
+        } else {
+            FileHandle.standardOutput.write(data)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import TongbaoKit
 
 /// The `tongbao` executable as a user runs it: exit status, output streams.
 @Suite struct CommandTests {
@@ -107,6 +108,25 @@ import Testing
         #expect(onTerminal.output.contains("读取") && onTerminal.output.contains("\u{1B}[1m"), "\(onTerminal.output)")
         let plain = try ToolRun.run(env, ["NO_COLOR=1", "TERM=xterm", script.path, "-qec", "\(tool) build", "/dev/null"], in: site.root)
         #expect(plain.output.contains("读取") && !plain.output.contains("\u{1B}["), "\(plain.output)")
+    }
+
+    @Test func exportWritesALedgerForSpreadsheets() throws {
+        let site = try TemporarySite(copying: BuildTests.mini)
+        defer { site.remove() }
+        let out = try CommandTests.run(["export", "penalties"], in: site.root)
+        #expect(out.status == 0, "\(out.errors)")
+        #expect(out.data.starts(with: [0xEF, 0xBB, 0xBF]) && out.output.contains("处罚编号,单位,处罚日期"))
+        let file = try CommandTests.run(["export", "hazards", "--encoding", "gb18030", "--output", "h.csv"], in: site.root)
+        #expect(file.status == 0 && file.errors.contains("已导出"), "\(file.errors)")
+        let bytes = try Data(contentsOf: site.root.appendingPathComponent("h.csv"))
+        #expect(TextEncoding.gb18030(Array(bytes)[...])?.hasPrefix("隐患编号,单位,发现日期") == true)
+        let unknown = try CommandTests.run(["export", "hazard"], in: site.root)
+        #expect(unknown.status == 1 && unknown.errors.contains("可导出"))
+        let format = try CommandTests.run(["export", "hazards", "--format", "xlsx"], in: site.root)
+        #expect(format.status == 1 && format.errors.contains("csv"))
+        try site.write("data/regions.yml", "- id: chengguan\n  name: 城关镇\n  kind: 县\n")
+        let broken = try CommandTests.run(["export", "hazards"], in: site.root)
+        #expect(broken.status == 1 && broken.output.isEmpty && broken.errors.contains("再导出"))
     }
 
     @Test func separateRunsWriteIdenticalSites() throws {

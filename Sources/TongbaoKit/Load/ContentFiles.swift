@@ -233,7 +233,8 @@ struct ContentFiles: Sendable {
 
     /// Reads a UTF-8 text file; a missing or undecodable file is a diagnostic and nil.
     /// - Parameter listedInside: the caller listed it as a plain file in a folder inside the content folder.
-    func read(_ relativePath: String, diagnostics: inout Diagnostics, listedInside: Bool = false) -> TextFile? {
+    /// - Parameter spreadsheet: the file may also be in GB18030, as Chinese Excel saves CSV.
+    func read(_ relativePath: String, diagnostics: inout Diagnostics, listedInside: Bool = false, spreadsheet: Bool = false) -> TextFile? {
         let location = SourceLocation(file: display(relativePath), line: 1, column: 1)
         guard listedInside || isInside(relativePath) else {
             diagnostics.error(location, "这是指向内容目录之外的链接，不会读取：请把文件本身放进内容目录")
@@ -251,8 +252,10 @@ struct ContentFiles: Sendable {
         digests.record(relativePath, size: data.count, sha256: sha256)
         var bytes = data[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-        guard var text = String(validating: bytes, as: UTF8.self) else {
-            diagnostics.error(location, "文件不是有效的 UTF-8 文本（请以 UTF-8 编码保存）")
+        guard var text = String(validating: bytes, as: UTF8.self) ?? (spreadsheet ? TextEncoding.gb18030(Array(bytes)[...]) : nil) else {
+            diagnostics.error(location, spreadsheet
+                ? "文件既不是 UTF-8 也不是 GB18030 编码：请在 Excel 中“另存为”“CSV UTF-8（逗号分隔）”或“CSV（逗号分隔）”"
+                : "文件不是有效的 UTF-8 文本（请以 UTF-8 编码保存）")
             return nil
         }
         let hasCarriageReturn = bytes.withUnsafeBytes { buffer in buffer.baseAddress.map { memchr($0, 0x0D, buffer.count) != nil } ?? false }

@@ -24,6 +24,25 @@ struct LedgerLoader {
     private struct IDIndex {
         let kindName: String
         var indices: [String: Int] = [:]
+        /// Rows by name, for a reference written as the name (as a spreadsheet has it):
+        /// only names that one row has and that are no other row's id.
+        var names: [String: Int] = [:]
+        var sharedNames: Set<String> = []
+
+        mutating func add(id: String, name: String, index: Int) {
+            indices[id] = index
+            if names.removeValue(forKey: name) != nil || sharedNames.contains(name) {
+                sharedNames.insert(name)
+            } else {
+                names[name] = index
+            }
+        }
+
+        /// The row an id, or else a name, refers to.
+        func find(_ reference: String) -> Int? {
+            if let index = indices[reference] { return index }
+            return names[reference]
+        }
         /// Ids of rows that had errors of their own: a reference to one is not
         /// reported again (the build fails anyway).
         var broken: Set<String> = []
@@ -32,7 +51,7 @@ struct LedgerLoader {
 
         func resolve(_ reader: inout RecordReader, _ key: String, required: Bool) -> Int? {
             guard let id = reader.string(key, required: required) else { return nil }
-            if let index = indices[id] { return index }
+            if let index = find(id) { return index }
             if broken.contains(id) || incomplete { return nil }
             let hint = Suggestion.hint(for: id, in: indices.keys)
             reader.error(key, "未知的\(kindName) id “\(id)”\(hint)")
@@ -57,7 +76,7 @@ struct LedgerLoader {
                 regionIndex.broken.insert(row.id ?? "")
                 continue
             }
-            regionIndex.indices[id] = model.regions.count
+            regionIndex.add(id: id, name: name, index: model.regions.count)
             model.regions.append(Region(id: id, name: name, kind: kind))
         }
 
@@ -69,7 +88,7 @@ struct LedgerLoader {
                 departmentIndex.broken.insert(row.id ?? "")
                 continue
             }
-            departmentIndex.indices[id] = model.departments.count
+            departmentIndex.add(id: id, name: name, index: model.departments.count)
             model.departments.append(Department(id: id, name: name))
         }
 
@@ -82,7 +101,7 @@ struct LedgerLoader {
                 sectorIndex.broken.insert(row.id ?? "")
                 continue
             }
-            sectorIndex.indices[id] = model.sectors.count
+            sectorIndex.add(id: id, name: name, index: model.sectors.count)
             model.sectors.append(Sector(id: id, name: name, lead: lead))
         }
 
@@ -100,7 +119,7 @@ struct LedgerLoader {
                 enterpriseIndex.broken.insert(row.id ?? "")
                 continue
             }
-            enterpriseIndex.indices[id] = model.enterprises.count
+            enterpriseIndex.add(id: id, name: name, index: model.enterprises.count)
             model.enterprises.append(Enterprise(id: id, name: name, creditCode: code, region: region, sector: sector))
         }
 
@@ -112,7 +131,7 @@ struct LedgerLoader {
             var enterprises: [Int] = []
             var enterprisesValid = true
             for (id, location) in row.reader.stringList("enterprises", required: true) ?? [] {
-                if let index = enterpriseIndex.indices[id] {
+                if let index = enterpriseIndex.find(id) {
                     enterprises.append(index)
                 } else if enterpriseIndex.broken.contains(id) || enterpriseIndex.incomplete {
                     enterprisesValid = false
@@ -245,7 +264,7 @@ struct LedgerLoader {
     /// presence, form and uniqueness.
     private mutating func rows(_ kind: String, label: String, index: inout IDIndex) -> [Row] {
         var sources: [String] = []
-        for name in ["\(kind).yml", "\(kind).yaml"] {
+        for name in ["\(kind).yml", "\(kind).yaml", "\(kind).csv"] {
             let path = "data/\(name)"
             if files.isRegularFile(path) {
                 sources.append(path)
@@ -266,11 +285,11 @@ struct LedgerLoader {
                                         "符号链接指向内容目录之外，已跳过")
                     continue
                 }
-                if (name.hasSuffix(".yml") || name.hasSuffix(".yaml")) && files.isRegularFile("data/\(kind)/\(name)") {
+                if LedgerLoader.isLedgerFile(name) && files.isRegularFile("data/\(kind)/\(name)") {
                     sources.append("data/\(kind)/\(name)")
                 } else {
                     diagnostics.warning(SourceLocation(file: files.display("data/\(kind)/\(name)"), line: 1, column: 1),
-                                        "data/\(kind)/ 中只读取 .yml 文件（不含子文件夹），“\(name)”已忽略")
+                                        "data/\(kind)/ 中只读取 .yml 和 .csv 文件（不含子文件夹），“\(name)”已忽略")
                 }
             }
         }
@@ -279,7 +298,7 @@ struct LedgerLoader {
         // Reference data is named in URLs and other rows: its ids have a fixed form.
         let checkForm = ["regions", "departments", "sectors"].contains(kind)
         for path in sources {
-            let ahead = parsed.removeValue(forKey: path) ?? LedgerLoader.parse(path, files: files)
+            let ahead = parsed.removeValue(forKey: path) ?? LedgerLoader.parse(path, kind: kind, files: files)
             diagnostics.append(contentsOf: ahead.diagnostics)
             guard let source = ahead.source else {
                 index.incomplete = true
@@ -313,35 +332,42 @@ struct LedgerLoader {
         return result
     }
 
-    /// Reads and parses a ledger file; what went wrong is in the diagnostics.
-    private static func parse(_ path: String, files: ContentFiles) -> (source: YAMLSource?, diagnostics: Diagnostics) {
+    /// Reads and parses a ledger file (YAML, or CSV: `CSVLedger`); what went wrong is in the diagnostics.
+    private static func parse(_ path: String, kind: String, files: ContentFiles) -> (source: YAMLSource?, diagnostics: Diagnostics) {
         var diagnostics = Diagnostics()
-        guard let file = files.read(path, diagnostics: &diagnostics) else { return (nil, diagnostics) }
-        let source = YAMLSource.parse(file.text, file: file.displayPath, diagnostics: &diagnostics)
+        let csv = path.hasSuffix(".csv")
+        guard let file = files.read(path, diagnostics: &diagnostics, spreadsheet: csv) else { return (nil, diagnostics) }
+        let source = csv ? CSVLedger.source(file.text, file: file.displayPath, kind: kind, diagnostics: &diagnostics)
+            : YAMLSource.parse(file.text, file: file.displayPath, diagnostics: &diagnostics)
         return (source, diagnostics)
+    }
+
+    /// A file name a ledger may have inside `data/<kind>/`.
+    static func isLedgerFile(_ name: String) -> Bool {
+        name.hasSuffix(".yml") || name.hasSuffix(".yaml") || name.hasSuffix(".csv")
     }
 
     /// Parses the regular `.yml` files of every kind on all cores. Anything
     /// unusual (links, folders named like files) is left to `rows`, which
     /// reports it where it always did.
     private mutating func parseAhead() {
-        var paths: [String] = []
+        var paths: [(path: String, kind: String)] = []
         for kind in LedgerLoader.kinds {
-            for name in ["\(kind).yml", "\(kind).yaml"] where files.isRegularFile("data/\(name)") && !files.isLink("data/\(name)") {
-                paths.append("data/\(name)")
+            for name in ["\(kind).yml", "\(kind).yaml", "\(kind).csv"] where files.isRegularFile("data/\(name)") && !files.isLink("data/\(name)") {
+                paths.append(("data/\(name)", kind))
             }
             guard files.isDirectory("data/\(kind)"), !files.isLink("data/\(kind)") else { continue }
-            for name in files.list("data/\(kind)") where (name.hasSuffix(".yml") || name.hasSuffix(".yaml")) {
+            for name in files.list("data/\(kind)") where LedgerLoader.isLedgerFile(name) {
                 let path = "data/\(kind)/\(name)"
-                if files.isRegularFile(path) && !files.isLink(path) { paths.append(path) }
+                if files.isRegularFile(path) && !files.isLink(path) { paths.append((path, kind)) }
             }
         }
         // Largest first, so that one big file does not start last.
-        let sizes = paths.map { (try? FileManager.default.attributesOfItem(atPath: self.files.root.appendingPathComponent($0).path)[.size] as? Int) ?? 0 }
+        let sizes = paths.map { (try? FileManager.default.attributesOfItem(atPath: self.files.root.appendingPathComponent($0.path).path)[.size] as? Int) ?? 0 }
         let order = paths.indices.sorted { sizes[$0] > sizes[$1] }.map { paths[$0] }
         let files = self.files
-        for (path, result) in zip(order, Parallel.map(order.count) { LedgerLoader.parse(order[$0], files: files) }) {
-            parsed[path] = result
+        for (entry, result) in zip(order, Parallel.map(order.count) { LedgerLoader.parse(order[$0].path, kind: order[$0].kind, files: files) }) {
+            parsed[entry.path] = result
         }
     }
 
@@ -362,7 +388,8 @@ struct LedgerLoader {
     /// Files in `data/` that are no known kind.
     private mutating func warnAboutUnknownFiles() {
         for name in files.list("data") {
-            let stem = name.hasSuffix(".yml") ? String(name.dropLast(4)) : name.hasSuffix(".yaml") ? String(name.dropLast(5)) : name
+            let stem = name.hasSuffix(".yml") || name.hasSuffix(".csv") ? String(name.dropLast(4))
+                : name.hasSuffix(".yaml") ? String(name.dropLast(5)) : name
             guard !LedgerLoader.kinds.contains(stem) else { continue }
             let hint = Suggestion.hint(for: stem, in: LedgerLoader.kinds)
             diagnostics.warning(SourceLocation(file: files.display("data/\(name)"), line: 1, column: 1),
