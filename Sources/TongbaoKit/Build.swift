@@ -91,6 +91,8 @@ public struct BuildReport: Sendable {
     public var noticesUnread: Int = 0
     /// Folders of the kept staging folder the publish stage listed (the others it took as recorded).
     public var foldersListed: Int = 0
+    /// The site's `base_url` as loaded (nil when site.yml could not be read).
+    public var baseURL: String?
     public var succeeded: Bool { !diagnostics.hasErrors }
 }
 
@@ -194,6 +196,7 @@ public enum Builder {
         let theme = prepared.theme
         report.diagnostics.append(contentsOf: prepared.diagnostics)
         clock.mark("theme")
+        report.baseURL = loaded.model?.settings.baseURL
         guard let model = loaded.model, !report.diagnostics.hasErrors else { return report }
         if let progress = options.progress {
             var counts = LoadedCounts()

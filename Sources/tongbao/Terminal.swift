@@ -36,6 +36,11 @@ struct Terminal: Sendable {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
+    /// A line on standard output, written at once (a long-running command's lines are not held in a buffer).
+    func output(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
     /// A diagnostic as `file:line:column: error: message`, the location bold and the severity coloured.
     func line(for diagnostic: Diagnostic) -> String {
         let location = "\(diagnostic.location.file):\(diagnostic.location.line):\(diagnostic.location.column):"

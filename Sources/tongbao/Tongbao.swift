@@ -15,11 +15,12 @@ struct Tongbao: ParsableCommand {
         示例：
           tongbao init anwei                # 新建一个站点文件夹
           tongbao new notice "关于……的通知"  # 新建一份通知，自动编发文字号
+          tongbao serve                     # 生成并在 http://127.0.0.1:1313/ 预览，改了文件自动刷新
           tongbao check                     # 只检查
           tongbao build                     # 生成 site/
           tongbao build --as-of 2021-12-31  # 按指定的统计截止日期生成
         """,
-        subcommands: [Build.self, Check.self, Verify.self, New.self, Init.self, Export.self],
+        subcommands: [Build.self, Check.self, Serve.self, Verify.self, New.self, Init.self, Export.self],
         defaultSubcommand: Build.self
     )
 }
@@ -376,5 +377,121 @@ struct Export: ParsableCommand {
         } else {
             FileHandle.standardOutput.write(data)
         }
+    }
+}
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "生成网站并在本机预览；修改内容或模板后自动重新生成、刷新浏览器。",
+        discussion: """
+        先生成一次，然后在 http://127.0.0.1:1313/ 提供预览（网址带 base_url 中的路径），并监视内容目录和模板目录：
+        文件一改就重新生成，打开着的页面自动刷新。生成出错时终端和浏览器里都会列出错误，改好后自动恢复。
+        预览时页面里会加一小段刷新用的脚本，但 site/ 中的文件不含它，可以照常发布。按 Ctrl+C 停止。
+        默认只允许本机访问；要让局域网内其他电脑访问，用 --bind 0.0.0.0。
+
+        示例：
+          tongbao serve
+          tongbao serve --port 8080
+        """
+    )
+
+    @OptionGroup var site: SiteOptions
+
+    @Option(name: .long, help: ArgumentHelp("输出目录，每次生成后整体替换。", valueName: "目录"))
+    var output: String = "site"
+
+    @Option(name: .long, help: ArgumentHelp("端口；0 为任选一个空闲端口。", valueName: "端口"))
+    var port: Int = 1313
+
+    @Option(name: .long, help: ArgumentHelp("监听的地址；默认只允许本机访问。", valueName: "地址"))
+    var bind: String = "127.0.0.1"
+
+    @OptionGroup var out: OutputOptions
+
+    func run() throws {
+        let terminal = out.terminal()
+        var options = try site.options(output: output, write: true)
+        options.progress = terminal.progressPrinter(output: output)
+        let first = Builder.run(options)
+        show(first, terminal: terminal)
+        let server: PreviewServer
+        do {
+            server = try PreviewServer(root: URL(fileURLWithPath: output), prefix: PreviewServer.path(ofBaseURL: first.baseURL),
+                                       address: bind, port: port)
+        } catch {
+            terminal.error(terminal.styled("错误：\(error.description)", .red))
+            throw ExitCode(1)
+        }
+        server.built(errors: errors(of: first))
+        server.start()
+        let host = bind.contains(":") ? "[\(bind)]" : bind
+        terminal.output("预览地址：http://\(host):\(server.port)\(server.prefix)  （按 Ctrl+C 停止）")
+
+        var folders = [options.content]
+        let templates = options.templates ?? options.content.deletingLastPathComponent().appendingPathComponent("templates")
+        if FileManager.default.fileExists(atPath: templates.path) { folders.append(templates) }
+        let watcher: FileWatcher
+        do {
+            watcher = try FileWatcher(folders: folders)
+        } catch {
+            server.stop()
+            terminal.error(terminal.styled("错误：\(error.description)", .red))
+            throw ExitCode(1)
+        }
+        // Builds one at a time, in the order the changes came.
+        let builds = DispatchQueue(label: "tongbao.serve.builds")
+        let settings = options
+        watcher.start { paths in
+            builds.async {
+                // The files as they are now (an editor's or sed's temporary files come and go), each once.
+                var seen = Set<String>()
+                let unique = paths.filter { seen.insert($0).inserted }
+                let existing = unique.filter { FileManager.default.fileExists(atPath: $0) }
+                let shown = (existing.isEmpty ? unique : existing).map { URL(fileURLWithPath: $0).lastPathComponent }
+                let names = shown.prefix(3).joined(separator: "、") + (shown.count > 3 ? " 等 \(shown.count) 个文件" : "")
+                terminal.error(terminal.styled("改动：\(names)，重新生成……", .dim))
+                var options = settings
+                options.today = SiteOptions.today()
+                let report = Builder.run(options)
+                show(report, terminal: terminal)
+                server.move(to: PreviewServer.path(ofBaseURL: report.baseURL))
+                server.built(errors: errors(of: report))
+            }
+        }
+        // Ctrl+C or a TERM signal: stop serving, let a build under way finish, and exit.
+        let stop = DispatchSemaphore(value: 0)
+        var sources: [DispatchSourceSignal] = []
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stop.signal() }
+            source.resume()
+            sources.append(source)
+        }
+        stop.wait()
+        watcher.stop()
+        server.stop()
+        builds.sync {}
+        withExtendedLifetime(sources) {}
+        terminal.output("已停止预览。")
+    }
+
+    /// A build's diagnostics and summary, as `build` prints them.
+    func show(_ report: BuildReport, terminal: Terminal) {
+        for diagnostic in report.diagnostics.sorted { terminal.error(terminal.line(for: diagnostic)) }
+        let errors = report.diagnostics.all.count { $0.severity == .error }
+        let warnings = report.diagnostics.all.count { $0.severity == .warning }
+        if errors > 0 {
+            terminal.error(terminal.styled("失败：\(errors) 个错误，\(warnings) 个警告；预览页面显示这些错误，改好保存后自动重新生成。", .red))
+        } else if terminal.summary {
+            let removed = report.filesRemoved.map { "，删除 \($0) 个" } ?? ""
+            terminal.output(terminal.styled("已生成 \(report.files) 个文件（新写入 \(report.filesWritten) 个\(removed)）", .green)
+                            + (warnings > 0 ? "（\(warnings) 个警告，见上）" : ""))
+        }
+    }
+
+    func errors(of report: BuildReport) -> [String]? {
+        let errors = report.diagnostics.sorted.filter { $0.severity == .error }.map(\.description)
+        return errors.isEmpty ? nil : errors
     }
 }
