@@ -1,7 +1,9 @@
 # tongbao: the two everyday commands are `make site` and `make test`.
 SWIFT ?= swift
 
-.PHONY: site test deps release bench clean
+PREFIX ?= /usr/local
+
+.PHONY: site test deps release install bench clean
 
 ## Install what a fresh Debian machine lacks, build tongbao and render the sample site into site/.
 site: release
@@ -21,6 +23,11 @@ deps:
 ## The Swift runtime and Foundation are linked in (one self-contained binary; it also starts in half the time).
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib
+
+## Put the release binary on the PATH ($(PREFIX)/bin/tongbao).
+install: release
+	install -d $(PREFIX)/bin
+	install -m 755 .build/release/tongbao $(PREFIX)/bin/tongbao
 
 ## Benchmarks (run by hand): see bench/README.md.
 bench: release
