@@ -24,7 +24,7 @@ import Testing
         #expect(!report.succeeded)
         // Row 5 (after a cell over two lines and a blank line): the unknown enterprise, the level, the deadline, at their cells.
         expectDiagnostic(report, "data/hazards/a.csv:6:6:", "未知的企业 id “E009”")
-        expectDiagnostic(report, "data/hazards/a.csv:6:29:", "level", "较大")
+        expectDiagnostic(report, "data/hazards/a.csv:6:29:", "字段 level（隐患等级）", "较大")
         expectDiagnostic(report, "data/hazards/a.csv:6:32:", "整改期限 2021-06-01 早于发现日期 2021-06-03")
         // A stray quote stops its file where it stands.
         expectDiagnostic(report, "data/hazards/b.csv:3:26:", "引号不配对")
@@ -71,6 +71,8 @@ import Testing
         expectDiagnostic(report, "data/hazards.csv:1:9:", "表头“发现时间”", "发现日期")
         expectDiagnostic(report, "data/hazards.csv:1:19:", "与第 4 列重复")
         expectDiagnostic(report, "data/penalties.csv:1:1:", "编号")
+        // A field is named with its column's header, or its usual label when the file has no such column.
+        expectDiagnostic(report, "data/hazards.csv:2:1:", "缺少必填字段 deadline（整改期限）")
     }
 
     @Test func listsAndFlagsAsSpreadsheetsWriteThem() throws {

@@ -89,6 +89,7 @@ enum CSVLedger {
         var locator = Locator(text: text)
         var records: [YAMLNode] = []
         var columns: [Column] = []
+        var headers: [String: String] = [:]
         var headerSeen = false
         for row in rows {
             guard let marks = locator.locate(row) else {
@@ -102,6 +103,9 @@ enum CSVLedger {
             guard headerSeen else {
                 headerSeen = true
                 columns = header(row, marks: marks, file: file, kind: kind, diagnostics: &diagnostics)
+                for (index, column) in columns.enumerated() {
+                    if case .field(let field, _) = column { headers[field] = row[index].trimmingCharacters(in: .whitespacesAndNewlines) }
+                }
                 if !columns.contains(where: { if case .field = $0 { true } else { false } }) { return nil }
                 continue
             }
@@ -121,10 +125,14 @@ enum CSVLedger {
             }
             records.append(.mapping(pairs, YAMLMark(line: marks[0].line, column: 1), tag: 0))
         }
+        // Fields are named in messages with their column's header, or the usual label when the file has no such column.
+        var names: [String: String] = [:]
+        for entry in labels[kind] ?? [] { names[entry.field] = entry.labels[0] }
+        for (field, header) in headers { names[field] = header }
         if !headerSeen {
-            return YAMLSource(file: file, lineOffset: 0, root: nil)
+            return YAMLSource(file: file, lineOffset: 0, root: nil, columnNames: names)
         }
-        return YAMLSource(file: file, lineOffset: 0, root: .sequence(records, YAMLMark(line: 1, column: 1), tag: 0))
+        return YAMLSource(file: file, lineOffset: 0, root: .sequence(records, YAMLMark(line: 1, column: 1), tag: 0), columnNames: names)
     }
 
     private static func location(_ mark: YAMLMark, file: String) -> SourceLocation {

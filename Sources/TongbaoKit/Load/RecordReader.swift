@@ -45,6 +45,12 @@ struct RecordReader {
 
     var location: SourceLocation { source.location(of: node) }
 
+    /// A field as messages name it: with its column's header in a spreadsheet ledger.
+    func named(_ key: String) -> String {
+        guard let header = source.columnNames[key], header != key else { return key }
+        return "\(key)（\(header)）"
+    }
+
     /// The field names present, in file order.
     var keys: [String] { fields.map(\.name) }
 
@@ -67,12 +73,12 @@ struct RecordReader {
     mutating func string(_ key: String, required: Bool = false) -> String? {
         guard let value = present(key, required: required) else { return nil }
         guard case .scalar(let scalar, _, _, _) = value else {
-            error(key, "字段 \(key) 应当是一个值，而不是\(RecordReader.kindName(value))")
+            error(key, "字段 \(named(key)) 应当是一个值，而不是\(RecordReader.kindName(value))")
             return nil
         }
         let text = scalar.trimmingSpaces
         if text.isEmpty {
-            if required { error(key, "字段 \(key) 不能为空") }
+            if required { error(key, "字段 \(named(key)) 不能为空") }
             return nil
         }
         return text
@@ -82,7 +88,7 @@ struct RecordReader {
     mutating func title(_ key: String, required: Bool = false, limit: Int = 200) -> String? {
         guard let text = string(key, required: required) else { return nil }
         guard text.count <= limit else {
-            error(key, "字段 \(key) 过长（\(text.count) 字，最多 \(limit) 字）")
+            error(key, "字段 \(named(key)) 过长（\(text.count) 字，最多 \(limit) 字）")
             return nil
         }
         return text
@@ -92,8 +98,8 @@ struct RecordReader {
         guard let text = string(key, required: required) else { return nil }
         switch Day.parse(text) {
         case .valid(let day): return day
-        case .malformed: error(key, "字段 \(key) 的日期“\(text)”格式不对，应写作 YYYY-MM-DD，如 2021-06-15")
-        case .impossible: error(key, "字段 \(key) 的日期“\(text)”不存在")
+        case .malformed: error(key, "字段 \(named(key)) 的日期“\(text)”格式不对，应写作 YYYY-MM-DD，如 2021-06-15")
+        case .impossible: error(key, "字段 \(named(key)) 的日期“\(text)”不存在")
         }
         return nil
     }
@@ -102,8 +108,8 @@ struct RecordReader {
         guard let text = string(key, required: required) else { return nil }
         switch DayTime.parseTime(text) {
         case .success(let value): return value
-        case .failure(.impossible): error(key, "字段 \(key) 的时间“\(text)”不存在")
-        case .failure: error(key, "字段 \(key) 的时间“\(text)”格式不对，应写作 YYYY-MM-DD HH:MM，如 2021-06-18 09:00")
+        case .failure(.impossible): error(key, "字段 \(named(key)) 的时间“\(text)”不存在")
+        case .failure: error(key, "字段 \(named(key)) 的时间“\(text)”格式不对，应写作 YYYY-MM-DD HH:MM，如 2021-06-18 09:00")
         }
         return nil
     }
@@ -112,14 +118,14 @@ struct RecordReader {
     mutating func integer(_ key: String, required: Bool = false, in range: ClosedRange<Int> = 0...Int.max) -> Int? {
         guard let text = string(key, required: required) else { return nil }
         guard let value = Int(text), text.allSatisfy({ $0.isASCII }) else {
-            error(key, "字段 \(key) 应当是整数，而不是“\(text)”")
+            error(key, "字段 \(named(key)) 应当是整数，而不是“\(text)”")
             return nil
         }
         guard range.contains(value) else {
             if range.upperBound == Int.max {
-                error(key, "字段 \(key) 不能小于 \(range.lowerBound)，现为 \(value)")
+                error(key, "字段 \(named(key)) 不能小于 \(range.lowerBound)，现为 \(value)")
             } else {
-                error(key, "字段 \(key) 应在 \(range.lowerBound) 到 \(range.upperBound) 之间，现为 \(value)")
+                error(key, "字段 \(named(key)) 应在 \(range.lowerBound) 到 \(range.upperBound) 之间，现为 \(value)")
             }
             return nil
         }
@@ -130,7 +136,7 @@ struct RecordReader {
     mutating func decimal(_ key: String, required: Bool = false, scale: Int) -> FixedDecimal? {
         guard let text = string(key, required: required) else { return nil }
         guard let value = FixedDecimal(parsing: text, scale: scale) else {
-            error(key, "字段 \(key) 应当是不小于 0 的数（最多 \(scale) 位小数），而不是“\(text)”")
+            error(key, "字段 \(named(key)) 应当是不小于 0 的数（最多 \(scale) 位小数），而不是“\(text)”")
             return nil
         }
         return value
@@ -139,7 +145,7 @@ struct RecordReader {
     mutating func decimal(_ key: String, required: Bool = false, ratio: Bool) -> Double? {
         guard let text = string(key, required: required) else { return nil }
         guard let value = Double(text), value.isFinite, value >= 0, !ratio || value <= 1 else {
-            error(key, "字段 \(key) 应当是 0 到 1 之间的小数（如 0.90），而不是“\(text)”")
+            error(key, "字段 \(named(key)) 应当是 0 到 1 之间的小数（如 0.90），而不是“\(text)”")
             return nil
         }
         return value
@@ -151,7 +157,7 @@ struct RecordReader {
         case "true", "True", "TRUE", "yes", "Yes", "是": return true
         case "false", "False", "FALSE", "no", "No", "否": return false
         default:
-            error(key, "字段 \(key) 应当是 true 或 false，而不是“\(text)”")
+            error(key, "字段 \(named(key)) 应当是 true 或 false，而不是“\(text)”")
             return nil
         }
     }
@@ -160,7 +166,7 @@ struct RecordReader {
     mutating func choice(_ key: String, required: Bool = false, allowed: [String]) -> String? {
         guard let text = string(key, required: required) else { return nil }
         guard allowed.contains(text) else {
-            error(key, "字段 \(key) 的值“\(text)”无效，可选值：\(allowed.joined(separator: "、"))")
+            error(key, "字段 \(named(key)) 的值“\(text)”无效，可选值：\(allowed.joined(separator: "、"))")
             return nil
         }
         return text
@@ -178,22 +184,22 @@ struct RecordReader {
             var result: [(String, SourceLocation)] = []
             for item in sequence {
                 guard case .scalar(let scalar, _, _, _) = item else {
-                    diagnostics.error(source.location(of: item), "字段 \(key) 的每一项都应当是一个值，而不是\(RecordReader.kindName(item))")
+                    diagnostics.error(source.location(of: item), "字段 \(named(key)) 的每一项都应当是一个值，而不是\(RecordReader.kindName(item))")
                     continue
                 }
                 let text = scalar.trimmingSpaces
                 if text.isEmpty {
-                    diagnostics.error(source.location(of: item), "字段 \(key) 中有空项")
+                    diagnostics.error(source.location(of: item), "字段 \(named(key)) 中有空项")
                 } else {
                     result.append((text, source.location(of: item)))
                 }
             }
             if required && result.isEmpty && sequence.isEmpty {
-                error(key, "字段 \(key) 不能为空列表")
+                error(key, "字段 \(named(key)) 不能为空列表")
             }
             return result
         default:
-            error(key, "字段 \(key) 应当是列表，如 [a, b]，而不是\(RecordReader.kindName(value))")
+            error(key, "字段 \(named(key)) 应当是列表，如 [a, b]，而不是\(RecordReader.kindName(value))")
             return nil
         }
     }
@@ -202,7 +208,7 @@ struct RecordReader {
     mutating func nodeList(_ key: String) -> [YAMLNode]? {
         guard let value = present(key, required: false) else { return nil }
         guard case .sequence(let sequence, _, _) = value else {
-            error(key, "字段 \(key) 应当是列表，而不是\(RecordReader.kindName(value))")
+            error(key, "字段 \(named(key)) 应当是列表，而不是\(RecordReader.kindName(value))")
             return nil
         }
         return sequence
@@ -244,7 +250,7 @@ struct RecordReader {
 
     private mutating func present(_ key: String, required: Bool) -> YAMLNode? {
         guard let value = field(key)?.value, !RecordReader.isNull(value) else {
-            if required { diagnostics.error(location, "\(label)缺少必填字段 \(key)") }
+            if required { diagnostics.error(location, "\(label)缺少必填字段 \(named(key))") }
             return nil
         }
         return value

@@ -9,6 +9,9 @@ struct YAMLSource {
     let lineOffset: Int
     /// The root node; nil for an empty document.
     let root: YAMLNode?
+    /// For a spreadsheet: each field's column header as the file writes it (or its usual
+    /// Chinese label), named beside the field in messages: `字段 deadline（整改期限）`.
+    var columnNames: [String: String] = [:]
 
     func location(of node: YAMLNode?) -> SourceLocation {
         guard let mark = node?.mark, mark.line > 0 else { return SourceLocation(file: file, line: lineOffset + 1, column: 1) }
