@@ -99,12 +99,12 @@ enum CSVLedger {
                 return nil
             }
             // Blank lines (Excel leaves rows of empty cells) are skipped.
-            if row.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+            if row.allSatisfy({ $0.trimmingSpaces.isEmpty }) { continue }
             guard headerSeen else {
                 headerSeen = true
                 columns = header(row, marks: marks, file: file, kind: kind, diagnostics: &diagnostics)
                 for (index, column) in columns.enumerated() {
-                    if case .field(let field, _) = column { headers[field] = row[index].trimmingCharacters(in: .whitespacesAndNewlines) }
+                    if case .field(let field, _, _) = column { headers[field] = row[index].trimmingCharacters(in: .whitespacesAndNewlines) }
                 }
                 if !columns.contains(where: { if case .field = $0 { true } else { false } }) { return nil }
                 continue
@@ -112,11 +112,11 @@ enum CSVLedger {
             var pairs: [YAMLPair] = []
             for (index, cell) in row.enumerated() {
                 switch index < columns.count ? columns[index] : .unnamed {
-                case .field(let field, let mark):
-                    guard let value = value(cell, field: field, mark: marks[index]) else { continue }
+                case .field(let field, let mark, let kind):
+                    guard let value = value(cell, kind: kind, mark: marks[index]) else { continue }
                     pairs.append(YAMLPair(key: .scalar(field, .plain, mark, tag: 0), value: value))
                 case .unnamed:
-                    if !cell.trimmingCharacters(in: .whitespaces).isEmpty {
+                    if !cell.trimmingSpaces.isEmpty {
                         diagnostics.warning(location(marks[index], file: file), "第 \(index + 1) 列没有表头，其中的“\(cell)”已忽略")
                     }
                 case .refused:
@@ -141,7 +141,7 @@ enum CSVLedger {
 
     /// What a column holds, by its header.
     private enum Column {
-        case field(String, YAMLMark)
+        case field(String, YAMLMark, ValueKind)
         /// An empty header cell: the column's cells are ignored (with a warning when one is filled).
         case unnamed
         /// A header that names no field, or one already named: reported once, at the header.
@@ -174,7 +174,8 @@ enum CSVLedger {
                 continue
             }
             seen[field] = index
-            columns.append(.field(field, marks[index]))
+            let kind: ValueKind = listFields.contains(field) ? .list : dateFields.contains(field) ? .date : flagFields.contains(field) ? .flag : .text
+            columns.append(.field(field, marks[index], kind))
         }
         if seen["id"] == nil {
             diagnostics.error(SourceLocation(file: file, line: Int(marks.first?.line ?? 1), column: 1),
@@ -183,14 +184,17 @@ enum CSVLedger {
         return columns
     }
 
-    /// A cell as the value of `field`: nil when empty (the field is left out).
-    private static func value(_ cell: String, field: String, mark: YAMLMark) -> YAMLNode? {
-        let text = cell.trimmingCharacters(in: .whitespaces)
+    /// How a column's cells are read.
+    private enum ValueKind { case text, date, flag, list }
+
+    /// A cell as the value of a field of `kind`: nil when empty (the field is left out).
+    private static func value(_ cell: String, kind: ValueKind, mark: YAMLMark) -> YAMLNode? {
+        let text = cell.trimmingSpaces
         guard !text.isEmpty else { return nil }
         // The mark points at the text, after any spaces before it.
         let leading = cell.prefix { $0 == " " || $0 == "\t" }.count
         let start = YAMLMark(line: mark.line, column: mark.column + Int32(leading))
-        if listFields.contains(field) {
+        if kind == .list {
             var items: [YAMLNode] = []
             var column = start.column
             var current = ""
@@ -212,8 +216,8 @@ enum CSVLedger {
             return .sequence(items, start, tag: 0)
         }
         var normalised = text
-        if dateFields.contains(field) { normalised = date(text) ?? text }
-        if flagFields.contains(field) {
+        if kind == .date { normalised = date(text) ?? text }
+        if kind == .flag {
             switch text {
             case "Y", "y", "√", "✓", "✔", "1": normalised = "true"
             case "N", "n", "×", "✗", "0": normalised = "false"
@@ -226,6 +230,9 @@ enum CSVLedger {
     /// A date as a spreadsheet may write it, as `YYYY-MM-DD`: `2021/6/20`, `2021-6-20`,
     /// `2021.6.20`, `2021年6月20日`, with a time after it (`2021/6/20 0:00`) dropped; nil otherwise.
     static func date(_ text: String) -> String? {
+        // Already YYYY-MM-DD (as tongbao export writes it): nothing to do.
+        let utf8 = text.utf8
+        if utf8.count == 10, utf8.allSatisfy({ $0 < 0x80 }), utf8[utf8.index(utf8.startIndex, offsetBy: 4)] == UInt8(ascii: "-") { return nil }
         var day = text
         if let space = day.firstIndex(of: " ") { day = String(day[..<space]) }
         if day.hasSuffix("日") { day.removeLast() }
