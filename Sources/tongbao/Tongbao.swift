@@ -41,8 +41,7 @@ struct SiteOptions: ParsableArguments {
         var day: Day?
         if let asOf {
             guard case .valid(let parsed) = Day.parse(asOf) else {
-                FileHandle.standardError.write(Data("错误：--as-of 的日期“\(asOf)”无效，应写作 YYYY-MM-DD，如 2021-12-31\n".utf8))
-                throw ExitCode(1)
+                throw refusal("--as-of 的日期“\(asOf)”无效，应写作 YYYY-MM-DD，如 2021-12-31")
             }
             day = parsed
         }
@@ -60,6 +59,14 @@ struct SiteOptions: ParsableArguments {
         let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())
         return Day(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1) ?? Day(ordinal: 0)
     }
+}
+
+/// Says why a command cannot go on (`错误：…` on standard error, red on a terminal) and gives
+/// the exit status 1 to throw.
+func refusal(_ reason: String) -> ExitCode {
+    let terminal = Terminal(quiet: false, verbose: false)
+    terminal.error(terminal.styled("错误：\(reason)", .red))
+    return ExitCode(1)
 }
 
 /// `--quiet` and `--verbose`, shared by `build` and `check`.
@@ -176,8 +183,7 @@ struct Verify: ParsableCommand {
     func run() throws {
         let result = Verifier.verify(output: URL(fileURLWithPath: output))
         if let problem = result.problem {
-            FileHandle.standardError.write(Data("错误：\(problem)\n".utf8))
-            throw ExitCode(1)
+            throw refusal(problem)
         }
         for path in result.missing { print("缺少：\(path)") }
         for path in result.changed { print("已改动：\(path)") }
@@ -202,8 +208,7 @@ struct NewOptions: ParsableArguments {
     func day() throws -> Day {
         guard let date else { return SiteOptions.today() }
         guard case .valid(let parsed) = Day.parse(date) else {
-            FileHandle.standardError.write(Data("错误：--date 的日期“\(date)”无效，应写作 YYYY-MM-DD，如 2021-06-15\n".utf8))
-            throw ExitCode(1)
+            throw refusal("--date 的日期“\(date)”无效，应写作 YYYY-MM-DD，如 2021-06-15")
         }
         return parsed
     }
@@ -215,8 +220,7 @@ struct NewOptions: ParsableArguments {
             print("已新建 \(path)（\(created.facts.joined(separator: "，"))）")
             print("编辑这个文件，然后运行 tongbao build（或 tongbao check 先检查）。")
         } catch let failure as NewDocument.Failure {
-            FileHandle.standardError.write(Data("错误：\(failure.description)\n".utf8))
-            throw ExitCode(1)
+            throw refusal(failure.description)
         }
     }
 }
@@ -305,11 +309,11 @@ struct Init: ParsableCommand {
             print("已在 \(folder)/ 中新建站点（\(files.count) 个文件）。接下来：")
             print("  cd \(folder)")
             print("  tongbao build                      # 生成网站到 site/")
+            print("  tongbao serve                      # 在 http://127.0.0.1:1313/ 预览，改了文件自动刷新")
             print("  tongbao new notice \"关于……的通知\"   # 新建一份通知")
             print("先把 content/site.yml 中的单位名称和网址改成本单位的。")
-        } catch let failure as NewSite.Failure {
-            FileHandle.standardError.write(Data("错误：\(failure.description)\n".utf8))
-            throw ExitCode(1)
+        } catch {
+            throw refusal(error.description)
         }
     }
 }
@@ -348,16 +352,13 @@ struct Export: ParsableCommand {
     func run() throws {
         let terminal = Terminal(quiet: false, verbose: false)
         guard format == "csv" else {
-            terminal.error("错误：不支持的格式“\(format)”：目前只能导出 csv（--format csv）")
-            throw ExitCode(1)
+            throw refusal("不支持的格式“\(format)”：目前只能导出 csv（--format csv）")
         }
         guard let encoding = LedgerCSV.Encoding(rawValue: encoding.lowercased().replacingOccurrences(of: "-", with: "")) else {
-            terminal.error("错误：不支持的编码“\(self.encoding)”：可用 utf8 或 gb18030")
-            throw ExitCode(1)
+            throw refusal("不支持的编码“\(self.encoding)”：可用 utf8 或 gb18030")
         }
         guard LedgerCSV.kinds.contains(kind) else {
-            terminal.error("错误：没有“\(kind)”这类台账；可导出：\(LedgerCSV.kinds.joined(separator: "、"))")
-            throw ExitCode(1)
+            throw refusal("没有“\(kind)”这类台账；可导出：\(LedgerCSV.kinds.joined(separator: "、"))")
         }
         let result = LedgerCSV.export(kind, content: URL(fileURLWithPath: content), contentDisplay: content, today: SiteOptions.today(),
                                       encoding: encoding)
@@ -370,8 +371,7 @@ struct Export: ParsableCommand {
             do {
                 try data.write(to: URL(fileURLWithPath: output), options: .atomic)
             } catch {
-                terminal.error("错误：无法写入 \(output)：\(error.localizedDescription)")
-                throw ExitCode(1)
+                throw refusal("无法写入 \(output)：\(error.localizedDescription)")
             }
             terminal.error("已导出 \(kind) 到 \(output)（\(encoding == .utf8 ? "UTF-8" : "GB18030") 编码）")
         } else {
@@ -419,8 +419,7 @@ struct Serve: ParsableCommand {
             server = try PreviewServer(root: URL(fileURLWithPath: output), prefix: PreviewServer.path(ofBaseURL: first.baseURL),
                                        address: bind, port: port)
         } catch {
-            terminal.error(terminal.styled("错误：\(error.description)", .red))
-            throw ExitCode(1)
+            throw refusal(error.description)
         }
         server.built(errors: errors(of: first))
         server.start()
@@ -435,8 +434,7 @@ struct Serve: ParsableCommand {
             watcher = try FileWatcher(folders: folders)
         } catch {
             server.stop()
-            terminal.error(terminal.styled("错误：\(error.description)", .red))
-            throw ExitCode(1)
+            throw refusal(error.description)
         }
         // Builds one at a time, in the order the changes came.
         let builds = DispatchQueue(label: "tongbao.serve.builds")
