@@ -11,6 +11,8 @@ public final class FileWatcher: @unchecked Sendable {
     }
 
     private let descriptor: Int32
+    /// The folders asked for.
+    private let roots: [String]
     private let lock = NSLock()
     /// Watched folders by watch descriptor.
     private var folders: [Int32: String] = [:]
@@ -18,8 +20,9 @@ public final class FileWatcher: @unchecked Sendable {
 
     public init(folders roots: [URL]) throws(Failure) {
         descriptor = inotify_init1(Int32(IN_CLOEXEC))
+        self.roots = roots.map { $0.standardizedFileURL.path }
         guard descriptor >= 0 else { throw Failure(description: "无法监视文件变化：\(String(cString: strerror(errno)))") }
-        for root in roots { watchTree(root.standardizedFileURL.path) }
+        for root in self.roots { watchTree(root) }
     }
 
     private static let events: UInt32 = UInt32(IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY
@@ -79,6 +82,11 @@ public final class FileWatcher: @unchecked Sendable {
                     let nameBytes = buffer[(offset + 16)..<min(count, offset + 16 + length)].prefix { $0 != 0 }
                     let name = String(decoding: nameBytes, as: UTF8.self)
                     offset += 16 + length
+                    // The kernel's queue overflowed: events were lost, so something changed.
+                    if mask & UInt32(IN_Q_OVERFLOW) != 0 {
+                        paths.append(roots.first ?? "")
+                        continue
+                    }
                     lock.lock()
                     let folder = folders[watch]
                     if mask & UInt32(IN_IGNORED) != 0 { folders[watch] = nil }
