@@ -83,14 +83,16 @@ struct OutputOptions: ParsableArguments {
     }
 }
 
+/// Prints every diagnostic to standard error, in file order; returns how many errors and warnings there were.
+func printed(_ found: Diagnostics, terminal: Terminal) -> (errors: Int, warnings: Int) {
+    let diagnostics = found.sorted
+    for diagnostic in diagnostics { terminal.error(terminal.line(for: diagnostic)) }
+    return (diagnostics.count { $0.severity == .error }, diagnostics.count { $0.severity == .warning })
+}
+
 /// Prints diagnostics to standard error and decides the exit status.
 func finish(_ found: Diagnostics, terminal: Terminal, success: String, next: String) throws {
-    let diagnostics = found.sorted
-    for diagnostic in diagnostics {
-        terminal.error(terminal.line(for: diagnostic))
-    }
-    let errors = diagnostics.count { $0.severity == .error }
-    let warnings = diagnostics.count { $0.severity == .warning }
+    let (errors, warnings) = printed(found, terminal: terminal)
     if errors > 0 {
         terminal.error(terminal.styled("失败：\(errors) 个错误，\(warnings) 个警告；未写入任何文件。", .red))
         terminal.error(next)
@@ -476,9 +478,7 @@ struct Serve: ParsableCommand {
 
     /// A build's diagnostics and summary, as `build` prints them.
     func show(_ report: BuildReport, terminal: Terminal) {
-        for diagnostic in report.diagnostics.sorted { terminal.error(terminal.line(for: diagnostic)) }
-        let errors = report.diagnostics.all.count { $0.severity == .error }
-        let warnings = report.diagnostics.all.count { $0.severity == .warning }
+        let (errors, warnings) = printed(report.diagnostics, terminal: terminal)
         if errors > 0 {
             terminal.error(terminal.styled("失败：\(errors) 个错误，\(warnings) 个警告；预览页面显示这些错误，改好保存后自动重新生成。", .red))
         } else if terminal.summary {

@@ -53,10 +53,6 @@ enum CSVLedger {
         ],
     ]
 
-    /// What each kind is called in messages.
-    static let kindNames = ["regions": "属地", "departments": "部门", "sectors": "行业领域", "enterprises": "生产经营单位",
-                            "inspections": "检查", "hazards": "隐患", "penalties": "处罚", "accidents": "事故"]
-
     static let dateFields: Set<String> = ["date", "found", "deadline", "rectified", "expose_until"]
     static let flagFields: Set<String> = ["supervised", "expose"]
     static let listFields: Set<String> = ["enterprises", "actions"]
@@ -154,7 +150,7 @@ enum CSVLedger {
         var columns: [Column] = []
         var seen: [String: Int] = [:]
         let known = (labels[kind] ?? []).map { "\($0.labels[0])（\($0.field)）" }.joined(separator: "、")
-        let kindName = kindNames[kind] ?? kind
+        let kindName = LedgerLoader.kindNames[kind] ?? kind
         for (index, cell) in row.enumerated() {
             let name = cell.trimmingCharacters(in: .whitespacesAndNewlines)
             if name.isEmpty {

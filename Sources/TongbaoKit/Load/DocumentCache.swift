@@ -285,13 +285,8 @@ final class DocumentCache: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// What rendering gave for the notice at `file`, when this build has it.
-    func rendered(_ file: String) -> Rendered? {
-        allRendered()[file]
-    }
-
-    /// What rendering gave, for every notice this build has an entry for
-    /// (one lock for all of them: `rendered` for each one contends on many cores).
+    /// What rendering gave, for every notice this build has an entry for, read once
+    /// (a lock taken per notice contended on many cores).
     func allRendered() -> RenderedLookup {
         lock.lock()
         defer { lock.unlock() }

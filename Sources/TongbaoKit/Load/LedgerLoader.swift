@@ -5,6 +5,9 @@ import Foundation
 struct LedgerLoader {
     /// The kinds of `data/`, in the order they are loaded (each refers only to earlier ones).
     static let kinds = ["regions", "departments", "sectors", "enterprises", "inspections", "hazards", "penalties", "accidents"]
+    /// What each kind's rows are called in messages (`未知的企业 id`, `隐患 YH-1 缺少必填字段`, `隐患台账`).
+    static let kindNames = ["regions": "属地", "departments": "部门", "sectors": "行业领域", "enterprises": "企业",
+                            "inspections": "检查", "hazards": "隐患", "penalties": "处罚", "accidents": "事故"]
 
     let files: ContentFiles
     let asOf: Day
@@ -23,6 +26,8 @@ struct LedgerLoader {
     /// id → index, for one kind.
     private struct IDIndex {
         let kindName: String
+
+        init(kind: String) { kindName = LedgerLoader.kindNames[kind] ?? kind }
         var indices: [String: Int] = [:]
         /// Rows by name, for a reference written as the name (as a spreadsheet has it):
         /// only names that one row has and that are no other row's id.
@@ -67,8 +72,8 @@ struct LedgerLoader {
     mutating func load(into model: inout SiteModel) {
         warnAboutUnknownFiles()
         parseAhead()
-        var regionIndex = IDIndex(kindName: "属地")
-        for var row in rows("regions", label: "属地", index: &regionIndex) {
+        var regionIndex = IDIndex(kind: "regions")
+        for var row in rows("regions", index: &regionIndex) {
             let name = row.reader.string("name", required: true)
             let kind = row.reader.choice("kind", required: true, allowed: Region.kinds)
             finish(&row, known: ["id", "name", "kind"])
@@ -80,8 +85,8 @@ struct LedgerLoader {
             model.regions.append(Region(id: id, name: name, kind: kind))
         }
 
-        var departmentIndex = IDIndex(kindName: "部门")
-        for var row in rows("departments", label: "部门", index: &departmentIndex) {
+        var departmentIndex = IDIndex(kind: "departments")
+        for var row in rows("departments", index: &departmentIndex) {
             let name = row.reader.string("name", required: true)
             finish(&row, known: ["id", "name"])
             guard let id = row.id, let name else {
@@ -92,8 +97,8 @@ struct LedgerLoader {
             model.departments.append(Department(id: id, name: name))
         }
 
-        var sectorIndex = IDIndex(kindName: "行业领域")
-        for var row in rows("sectors", label: "行业领域", index: &sectorIndex) {
+        var sectorIndex = IDIndex(kind: "sectors")
+        for var row in rows("sectors", index: &sectorIndex) {
             let name = row.reader.string("name", required: true)
             let lead = departmentIndex.resolve(&row.reader, "lead", required: true)
             finish(&row, known: ["id", "name", "lead"])
@@ -105,8 +110,8 @@ struct LedgerLoader {
             model.sectors.append(Sector(id: id, name: name, lead: lead))
         }
 
-        var enterpriseIndex = IDIndex(kindName: "企业")
-        for var row in rows("enterprises", label: "企业", index: &enterpriseIndex) {
+        var enterpriseIndex = IDIndex(kind: "enterprises")
+        for var row in rows("enterprises", index: &enterpriseIndex) {
             let name = row.reader.string("name", required: true)
             let code = row.reader.string("credit_code")
             if let code, let problem = CreditCode.problem(with: code) {
@@ -123,8 +128,8 @@ struct LedgerLoader {
             model.enterprises.append(Enterprise(id: id, name: name, creditCode: code, region: region, sector: sector))
         }
 
-        var inspectionIndex = IDIndex(kindName: "检查")
-        for var row in rows("inspections", label: "检查", index: &inspectionIndex) {
+        var inspectionIndex = IDIndex(kind: "inspections")
+        for var row in rows("inspections", index: &inspectionIndex) {
             let date = row.reader.day("date", required: true)
             let department = departmentIndex.resolve(&row.reader, "department", required: true)
             let method = row.reader.choice("method", required: true, allowed: Inspection.methods)
@@ -151,8 +156,8 @@ struct LedgerLoader {
             model.inspections.append(Inspection(id: id, date: date, department: department, method: method, enterprises: enterprises))
         }
 
-        var hazardIndex = IDIndex(kindName: "隐患")
-        for var row in rows("hazards", label: "隐患", index: &hazardIndex) {
+        var hazardIndex = IDIndex(kind: "hazards")
+        for var row in rows("hazards", index: &hazardIndex) {
             let enterprise = enterpriseIndex.resolve(&row.reader, "enterprise", required: true)
             let found = row.reader.day("found", required: true)
             let description = row.reader.string("description", required: true)
@@ -189,8 +194,8 @@ struct LedgerLoader {
                                         deadline: deadline, rectified: rectified, supervised: supervised, inspection: inspection))
         }
 
-        var penaltyIndex = IDIndex(kindName: "处罚")
-        for var row in rows("penalties", label: "处罚", index: &penaltyIndex) {
+        var penaltyIndex = IDIndex(kind: "penalties")
+        for var row in rows("penalties", index: &penaltyIndex) {
             let enterprise = enterpriseIndex.resolve(&row.reader, "enterprise", required: true)
             let date = row.reader.day("date", required: true)
             let decision = row.reader.string("decision_no", required: true)
@@ -232,8 +237,8 @@ struct LedgerLoader {
                                            basis: basis, actions: actions, fine: fine, expose: expose, exposeUntil: exposeUntil))
         }
 
-        var accidentIndex = IDIndex(kindName: "事故")
-        for var row in rows("accidents", label: "事故", index: &accidentIndex) {
+        var accidentIndex = IDIndex(kind: "accidents")
+        for var row in rows("accidents", index: &accidentIndex) {
             let date = row.reader.day("date", required: true)
             let region = regionIndex.resolve(&row.reader, "region", required: true)
             let sector = sectorIndex.resolve(&row.reader, "sector", required: true)
@@ -262,7 +267,8 @@ struct LedgerLoader {
 
     /// The rows of one kind from all its files, each with its id checked for
     /// presence, form and uniqueness.
-    private mutating func rows(_ kind: String, label: String, index: inout IDIndex) -> [Row] {
+    private mutating func rows(_ kind: String, index: inout IDIndex) -> [Row] {
+        let label = index.kindName
         var sources: [String] = []
         for name in ["\(kind).yml", "\(kind).yaml", "\(kind).csv"] {
             let path = "data/\(name)"
