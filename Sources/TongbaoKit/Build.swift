@@ -158,6 +158,11 @@ public enum Builder {
             CacheStore.loadStagingRecords(output: output)
         } : nil
         defer { stagingRecords?.cancel() }
+        // The search index the previous build made, read beside the loading.
+        let previousSearch = options.useCache ? Background { [output = options.output] _ in
+            CacheStore.loadSearch(output: output)
+        } : nil
+        defer { previousSearch?.cancel() }
         // The theme is read and its templates parsed beside the loading (it needs no content).
         let templatesDisplay = options.templates?.path ?? displayPath(templatesDirectory)
         let preparedTheme = Background { _ in
@@ -217,7 +222,8 @@ public enum Builder {
         clock.mark("cache")
         let rendered = SiteRenderer.render(model, asOf: loaded.asOf, theme: theme, contentRoot: content, parallel: options.parallel,
                                            cache: cache, documents: documents, lateBodies: loaded.lateBodies,
-                                           prepared: (prepared.templates, prepared.templateDiagnostics))
+                                           prepared: (prepared.templates, prepared.templateDiagnostics),
+                                           search: previousSearch?.value ?? nil)
         let files = rendered.files
         defer { ProcessLifetime.keep(files) }
         clock.mark("render")
@@ -230,8 +236,10 @@ public enum Builder {
         if options.write, report.diagnostics.hasErrors, documents?.hasForgotten == true, let bytes = documentBytes?.value {
             CacheStore.saveDocuments(bytes, output: options.output)
         }
-        report.pages = files.count { $0.digest != nil }
-        report.pagesReused = files.count { if case .previous = $0.content { true } else { false } }
+        // Pages made through a template (the search index's files, reused by their bytes, are not pages).
+        func isPage(_ file: OutputFile) -> Bool { file.digest.map { !$0.hasPrefix(FileFinishing.bytesDigest("")) } ?? false }
+        report.pages = files.count(where: isPage)
+        report.pagesReused = files.count { if case .previous = $0.content { isPage($0) } else { false } }
         options.progress?(.rendered(pages: report.pages, reused: report.pagesReused, seconds: stageSeconds()))
         let guardian = PrivacyGuard(publicPhones: model.settings.publicPhones, creditCodes: model.enterprises.compactMap(\.creditCode))
         let finished = FileFinishing.finish(files, guardian: guardian, publishing: options.write, cache: cache)
@@ -266,11 +274,13 @@ public enum Builder {
             clock.mark("publish")
             options.progress?(.published(written: report.filesWritten, kept: report.filesKept, removed: report.filesRemoved,
                                          seconds: stageSeconds()))
-            // The three cache files are written side by side.
+            // The four cache files are written side by side.
+            let searchBytes = rendered.search
             let savedBeside = Background { [output = options.output, useCache = options.useCache] _ in
                 if let bytes = documentBytes?.value { CacheStore.saveDocuments(bytes, output: output) }
                 if useCache { CacheStore.saveStagingRecords(published.records, output: output) }
             }
+            if options.useCache, let searchBytes { CacheStore.saveSearch(searchBytes, output: options.output) }
             if options.useCache { CacheStore.save(finished.pages, output: options.output) }
             _ = savedBeside.value
             clock.mark("cache")

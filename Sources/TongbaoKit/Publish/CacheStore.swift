@@ -219,6 +219,18 @@ public enum CacheStore {
         write(parts, named: documentsFileName, output: output)
     }
 
+    static let searchFileName = "search.bin"
+
+    /// The search index the previous build of `output` made; nil when there is none or it cannot be used.
+    static func loadSearch(output: URL) -> SearchCache? {
+        guard let bytes = ContentFiles.byteArray(folder(for: output).appendingPathComponent(searchFileName).path) else { return nil }
+        return SearchCache(bytes: bytes, tool: toolIdentity())
+    }
+
+    static func saveSearch(_ bytes: [UInt8], output: URL) {
+        write([bytes], named: searchFileName, output: output)
+    }
+
     /// Replaces one file of the cache folder whole (a new file renamed over the old); a failure only costs the next build time.
     /// The file is the `parts` one after the other, written with plain POSIX calls: no copy joins them, and
     /// nothing is synced to disk (a cache lost in a crash is only a slower build).

@@ -60,6 +60,13 @@ extension SiteRenderer {
             emit("exposure-batch", path: path, title: title, section: "exposures", breadcrumbs: [("曝光台", "exposures/")],
                  description: "\(batch.label)：\(batch.entries.map { model.enterprises[model.penalties[$0].enterprise].name }.joined(separator: "、"))",
                  extra: ["batch": view], lastModified: model.penalties[batch.entries[0]].date)
+            let entriesText = batch.entries.map { index -> String in
+                let penalty = model.penalties[index]
+                return "<p>" + [model.enterprises[penalty.enterprise].name, penalty.violation, penalty.decisionNumber]
+                    .map(HTMLEscape.escape).joined(separator: "<br>") + "</p>"
+            }.joined()
+            searchDocuments.append(SearchDocument(key: path, title: title, date: model.penalties[batch.entries[0]].date.iso,
+                                                  kind: "曝光台", digest: nil, html: body + entriesText))
             files.append(OutputFile(path: "\(path)index.json", text: exposureJSON(batch.entries, header: [
                 ("as_of", .string(board.asOf.iso)), ("batch", .string(batch.label)), ("month", .string(batch.month.key)),
             ]).serialized()))

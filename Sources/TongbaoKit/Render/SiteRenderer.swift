@@ -41,6 +41,17 @@ public struct SiteRenderer {
     var knownRendered: DocumentCache.RenderedLookup?
     /// The digest of each published notice's summary (`noticeSummary`), by its place in `publication.notices`.
     var summaryDigests: [String] = []
+    /// The search index the previous build made (nil: none, or no cache).
+    var searchCache: SearchCache?
+    /// Reused notices whose text the search index does not have under their digest: their bodies are read and
+    /// rendered for it. By the notice's place in `publication.notices`.
+    var searchWanted: [Bool] = []
+    /// The rendered bodies of reused notices (for the search index and the feed), by file.
+    var reusedBodies: [String: String] = [:]
+    /// The documents of the search index, other than notices, as their pages are planned.
+    var searchDocuments: [SearchDocument] = []
+    /// The search index's cache for the next build, once made.
+    var searchCacheBytes: [UInt8]?
 
     /// A document in a list page: its place among the section's documents, its
     /// year, and the digest of its summary's view data (`ViewDigest.digest`).
@@ -61,14 +72,16 @@ public struct SiteRenderer {
     /// - Parameter documents: what earlier builds learnt from each notice (`DocumentCache`); this build's findings go into it.
     public static func render(_ model: SiteModel, asOf: Day, theme: Theme, contentRoot: URL, parallel: Bool = true,
                               cache: RenderCache = RenderCache()) -> (files: [OutputFile], diagnostics: Diagnostics) {
-        render(model, asOf: asOf, theme: theme, contentRoot: contentRoot, parallel: parallel, cache: cache, documents: nil,
-               lateBodies: nil)
+        let rendered = render(model, asOf: asOf, theme: theme, contentRoot: contentRoot, parallel: parallel, cache: cache,
+                              documents: nil, lateBodies: nil)
+        return (rendered.files, rendered.diagnostics)
     }
 
     /// - Parameter prepared: the theme's templates, parsed beforehand (with their diagnostics); nil to parse them here.
     static func render(_ model: SiteModel, asOf: Day, theme: Theme, contentRoot: URL, parallel: Bool,
                        cache: RenderCache, documents: DocumentCache?, lateBodies: LateBodies?,
-                       prepared: (TemplateSet, Diagnostics)? = nil) -> (files: [OutputFile], diagnostics: Diagnostics) {
+                       prepared: (TemplateSet, Diagnostics)? = nil, search: SearchCache? = nil)
+        -> (files: [OutputFile], diagnostics: Diagnostics, search: [UInt8]?) {
         var diagnostics = Diagnostics()
         let templates: TemplateSet
         if let prepared {
@@ -77,20 +90,22 @@ public struct SiteRenderer {
         } else {
             templates = TemplateSet(theme: theme, diagnostics: &diagnostics)
         }
-        guard !diagnostics.hasErrors else { return ([], diagnostics) }
+        guard !diagnostics.hasErrors else { return ([], diagnostics, nil) }
         var renderer = SiteRenderer(model: model, asOf: asOf, templates: templates, contentRoot: contentRoot)
         renderer.parallel = parallel
         renderer.cache = cache
         renderer.documents = documents
         renderer.lateBodies = lateBodies
+        renderer.searchCache = search
         if parallel { renderer.queue = PageQueue(templates: templates, cache: cache) }
         renderer.addAssets(theme)
         renderer.renderAll(diagnostics: &diagnostics)
-        let files = renderer.files
+        let files = renderer.files, searchBytes = renderer.searchCacheBytes
         // Its view data and plans are freed at exit, not now (see `ProcessLifetime`).
         renderer.files = []
+        renderer.searchCacheBytes = nil
         ProcessLifetime.keep(renderer)
-        return (files, diagnostics)
+        return (files, diagnostics, searchBytes)
     }
 
     private init(model: SiteModel, asOf: Day, templates: TemplateSet, contentRoot: URL) {
@@ -134,7 +149,10 @@ public struct SiteRenderer {
             renderExposures(exposures, diagnostics: &diagnostics)
             renderSupervised(SupervisedList(model, asOf: publication.asOf))
         }
+        var noticePages: [Int] = []
+        noticePages.reserveCapacity(publication.notices.count)
         for (index, notice) in publication.notices.enumerated() {
+            noticePages.append(files.count)
             if let reused = reused(index) {
                 emitPrevious(path: SitePaths.notice(notice.source.slug), page: reused.page, digest: reused.digest,
                              viewDigest: reused.facts.viewDigest, lastModified: notice.date)
@@ -163,6 +181,7 @@ public struct SiteRenderer {
                     summary: { [self] in bulletinSummary(bulletins[$0]) })
         for page in publication.pages { renderPage(page, body: bodies.pages[page.source.slug] ?? "") }
         renderNotFound()
+        renderSearchPage()
         let circularEntries = circulars.months.map { figures in
             Feed.Entry(title: circularTitle(figures), path: SitePaths.circular(figures.period.key), date: figures.referenceDay,
                        html: "", summary: "\(figures.period.label)事故、隐患排查治理、执法检查情况和各地排名（统计至\(figures.referenceDay.chinese)）")
@@ -184,6 +203,8 @@ public struct SiteRenderer {
         renderPages()
         clock.mark("wait")
         rememberRenderedNotices()
+        renderSearchIndex(bodies: bodies, noticePages: noticePages)
+        clock.mark("search")
     }
 
     /// Notices the document cache knows (their text unchanged) whose page, by
@@ -202,6 +223,11 @@ public struct SiteRenderer {
             guard let page = cache.page(at: SitePaths.notice(notice.source.slug) + "index.html", digest: digest) else { return nil }
             return ReusedNotice(page: page, digest: digest, facts: facts)
         }
+        let search = searchCache, reused = reusedNotices
+        searchWanted = Parallel.map(notices.count) { index in
+            guard let facts = reused[index]?.facts else { return false }
+            return search?.has(SitePaths.notice(notices[index].source.slug), digest: SiteRenderer.searchDigest(facts.viewDigest)) != true
+        }
     }
 
     /// The notice at `index` of `publication.notices`, when its page is the previous build's.
@@ -216,7 +242,7 @@ public struct SiteRenderer {
     /// it is in the feed and the document cache does not have the start of its text.
     func needsBody(_ index: Int) -> Bool {
         guard let reused = reused(index) else { return true }
-        return isInFeed(index) && reused.facts.feedSummary.isEmpty
+        return isInFeed(index) && reused.facts.feedSummary.isEmpty || index < searchWanted.count && searchWanted[index]
     }
 
     /// Reads the bodies still needed of the notices loaded without them: those
@@ -297,6 +323,7 @@ public struct SiteRenderer {
             let file = document.source.file
             if document.inFeed { bodies.feedSummaries[document.source.slug] = feedSummary }
             if document.reused {
+                reusedBodies[file] = rendered.html
                 // Its page is the previous build's, but the start of its text is new to the cache: kept for the next build.
                 if document.inFeed, let documents = self.documents, let facts = knownRendered?[file] {
                     documents.setRendered(file, facts.with(feedSummary: feedSummary))

@@ -78,7 +78,7 @@ struct TemplateSet: Sendable {
 
     /// The templates every site needs.
     static let required = ["layout", "home", "notice", "notices", "bulletin", "bulletins", "page", "404",
-                           "circular", "circulars", "region", "regions", "exposures", "exposure-batch", "supervised"]
+                           "circular", "circulars", "region", "regions", "exposures", "exposure-batch", "supervised", "search"]
 
     /// Names used as `{{> name}}` (partial) or `{{< name}}` (parent), with where they
     /// stand; a tag may run over lines (`{{>` and the name on the next line).

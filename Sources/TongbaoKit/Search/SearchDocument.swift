@@ -1,0 +1,19 @@
+/// A published document as the site's search sees it: a notice, a bulletin,
+/// a page, a monthly circular or an exposure batch. Drafts, documents dated
+/// after the as-of date and expired exposures are never made into one.
+struct SearchDocument: Sendable {
+    /// Its page's path below the site root (`notices/tuijin/`): its identity in the index and its link.
+    let key: String
+    let title: String
+    /// `YYYY-MM-DD`, or empty.
+    let date: String
+    /// What it is, shown in a result: 通知, 会议通知, 工作简报, 月通报, 曝光台, 页面.
+    let kind: String
+    /// What its terms and entry are made from, when the caller knows it without
+    /// the body (a notice page's view digest, kept by the document cache); nil:
+    /// made here from the title, date, kind and body.
+    let digest: String?
+    /// The body as HTML. Nil only when `digest` is given and the previous index
+    /// has the document under that digest (its body was not read again).
+    let html: String?
+}

@@ -1,0 +1,367 @@
+import Foundation
+
+/// The site's search index, published as static files under `search/` and
+/// read by the theme's script:
+/// - `search/meta.json`: how many documents, document numbers, term shards
+///   and document chunks there are;
+/// - `search/terms/<n>.json`: the postings of every term whose hash
+///   (`SearchTerms`) falls in shard n (its low bits):
+///   `{"<hash in base 36>":[p, p …]}`, one number per document holding the
+///   term, in document-number order: the first is `number × 2 + t`, each next
+///   one `(number − previous number) × 2 + t`, t being 1 when the term is in
+///   the title;
+/// - `search/docs/<n>.json`: `{"<number>":["title","path","date","kind"]}`
+///   for the documents numbered in chunk n;
+/// - `search/dates.json`: `{"ids":[…],"days":[…]}`, every dated document's
+///   number (the first as it is, each next one as the difference from the
+///   one before) and its date as `year × 372 + (month − 1) × 31 + day − 1`,
+///   so that results that score the same can be shown newest first.
+///
+/// Everything is a function of the published documents alone, so a build
+/// with the cache and one without write the same bytes. A document's number
+/// is the hash of its path, moved on to the next free number when taken (in
+/// path order), in a space four times the number of documents; so an edited
+/// or added document changes only the shards of the terms it gained or lost,
+/// and its own chunk. The cache (`SearchCache`) keeps each document's terms,
+/// so a rebuild reads and tokenises only the documents that changed and
+/// writes only the files they touch; the others are the previous build's.
+enum SearchIndex {
+    static let metaPath = "search/meta.json"
+    static let datesPath = "search/dates.json"
+    static func shardPath(_ shard: Int) -> String { "search/terms/\(shard).json" }
+    static func chunkPath(_ chunk: Int) -> String { "search/docs/\(chunk).json" }
+
+    /// How the index is cut into files, a function of the number of documents.
+    struct Layout: Equatable, Sendable {
+        /// Document numbers: a power of two, at least four per document.
+        let ids: Int
+        /// Term shards: a power of two, one per sixteen documents (at most 1,024).
+        let shards: Int
+        /// Document chunks: 128 numbers each.
+        let chunks: Int
+
+        init(documents: Int) {
+            ids = max(128, Layout.powerOfTwo(atLeast: 4 * documents))
+            shards = min(1024, Layout.powerOfTwo(atLeast: (documents + 15) / 16))
+            chunks = ids / 128
+        }
+
+        init(ids: Int, shards: Int, chunks: Int) {
+            (self.ids, self.shards, self.chunks) = (ids, shards, chunks)
+        }
+
+        static func powerOfTwo(atLeast value: Int) -> Int {
+            var power = 1
+            while power < value { power <<= 1 }
+            return power
+        }
+
+        @inline(__always) func shard(_ term: UInt32) -> Int { Int(term) & (shards - 1) }
+        @inline(__always) func chunk(_ id: Int) -> Int { id / 128 }
+    }
+
+    /// A document's terms: those of its title, and those only in its body; each sorted.
+    struct Terms: Sendable {
+        var title: [UInt32]
+        var body: [UInt32]
+    }
+
+    static func terms(title: String, html: String) -> Terms {
+        let titleTerms = SearchTerms.terms(ofText: title, everyHan: true)
+        return Terms(title: titleTerms, body: difference(SearchTerms.terms(ofHTML: html), titleTerms))
+    }
+
+    /// The index's files, and the cache for the next build.
+    struct Output {
+        let files: [OutputFile]
+        let cache: [UInt8]
+    }
+
+    /// One document of this build's index.
+    private struct Entry {
+        let document: SearchDocument
+        let digest: String
+        let id: Int
+        /// The previous build's entry when its terms are reused.
+        let previous: SearchCache.Entry?
+        /// Its terms, made in this build (nil when reused).
+        let terms: Terms?
+    }
+
+    /// - Parameter previous: the index the previous build of this output made (its cache).
+    /// - Parameter renderCache: the previous build's files, for the index files this build leaves as they are.
+    static func build(_ documents: [SearchDocument], previous: SearchCache?, renderCache: RenderCache,
+                      parallel: Bool = true) -> Output {
+        // One document per path (two at one path are a build error found elsewhere).
+        var seen = Set<String>()
+        let documents = documents.filter { seen.insert($0.key).inserted }
+            .sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        let layout = Layout(documents: documents.count)
+        var taken = [Bool](repeating: false, count: layout.ids)
+        let ids = documents.map { document -> Int in
+            var id = Int(SearchTerms.hash(document.key)) & (layout.ids - 1)
+            while taken[id] { id = (id + 1) & (layout.ids - 1) }
+            taken[id] = true
+            return id
+        }
+        let known = previous?.layout == layout ? previous : nil
+        let entries = Parallel.map(documents.count, parallel: parallel) { index -> Entry in
+            let document = documents[index]
+            let digest = document.digest ?? contentDigest(document)
+            if let old = previous?.entry(document.key), old.digest == digest {
+                return Entry(document: document, digest: digest, id: ids[index], previous: old, terms: nil)
+            }
+            return Entry(document: document, digest: digest, id: ids[index], previous: nil,
+                         terms: terms(title: document.title, html: document.html ?? ""))
+        }
+
+        // What changed since the previous build: the shards of the terms gained or lost, the chunks of entries changed.
+        var dirtyShards = [Bool](repeating: known == nil, count: layout.shards)
+        var dirtyChunks = [Bool](repeating: known == nil, count: layout.chunks)
+        if let known {
+            func mark(_ terms: [UInt32]) { for term in terms { dirtyShards[layout.shard(term)] = true } }
+            var present = Set<String>()
+            present.reserveCapacity(entries.count)
+            for entry in entries {
+                let key = entry.document.key
+                present.insert(key)
+                guard let old = known.entry(key) else {
+                    mark(entry.terms?.title ?? [])
+                    mark(entry.terms?.body ?? [])
+                    dirtyChunks[layout.chunk(entry.id)] = true
+                    continue
+                }
+                if old.id != entry.id || old.title != entry.document.title || old.date != entry.document.date
+                    || old.kind != entry.document.kind {
+                    dirtyChunks[layout.chunk(old.id)] = true
+                    dirtyChunks[layout.chunk(entry.id)] = true
+                }
+                if entry.previous != nil && old.id == entry.id { continue }
+                let (oldTitle, oldBody) = (known.terms(old.titleTerms), known.terms(old.bodyTerms))
+                let new = entry.terms ?? Terms(title: oldTitle, body: oldBody)
+                if old.id != entry.id {
+                    mark(oldTitle + oldBody + new.title + new.body)
+                } else {
+                    mark(symmetricDifference(oldTitle, new.title))
+                    mark(symmetricDifference(oldBody, new.body))
+                }
+            }
+            for old in known.entries where !present.contains(old.key) {
+                mark(known.terms(old.titleTerms))
+                mark(known.terms(old.bodyTerms))
+                dirtyChunks[layout.chunk(old.id)] = true
+            }
+        }
+        // A file left as it was must still be in the output exactly as the previous build wrote it.
+        var shardPages = [RenderCache.Page?](repeating: nil, count: layout.shards)
+        var chunkPages = [RenderCache.Page?](repeating: nil, count: layout.chunks)
+        if let known {
+            for shard in 0..<layout.shards where !dirtyShards[shard] {
+                if let page = renderCache.pages[shardPath(shard)], page.digest == FileFinishing.bytesDigest(known.shardDigests[shard]) {
+                    shardPages[shard] = page
+                } else {
+                    dirtyShards[shard] = true
+                }
+            }
+            for chunk in 0..<layout.chunks where !dirtyChunks[chunk] {
+                if let page = renderCache.pages[chunkPath(chunk)], page.digest == FileFinishing.bytesDigest(known.chunkDigests[chunk]) {
+                    chunkPages[chunk] = page
+                } else {
+                    dirtyChunks[chunk] = true
+                }
+            }
+        }
+
+        // The postings of the shards written anew, from every document's terms, in number order.
+        let byNumber = entries.indices.sorted { entries[$0].id < entries[$1].id }
+        var buckets = [[UInt64]](repeating: [], count: layout.shards)
+        if dirtyShards.contains(true) {
+            for index in byNumber {
+                let entry = entries[index]
+                let id = UInt64(entry.id) << 1
+                func add(_ term: UInt32, _ title: UInt64) {
+                    let shard = layout.shard(term)
+                    if dirtyShards[shard] { buckets[shard].append(UInt64(term) << 32 | id | title) }
+                }
+                if let terms = entry.terms {
+                    for term in terms.title { add(term, 1) }
+                    for term in terms.body { add(term, 0) }
+                } else if let old = entry.previous, let known = previous {
+                    known.forEachTerm(old.titleTerms) { add($0, 1) }
+                    known.forEachTerm(old.bodyTerms) { add($0, 0) }
+                }
+            }
+        }
+        let shardBytes = Parallel.map(layout.shards, parallel: parallel) { [dirtyShards, buckets] shard -> [UInt8]? in
+            guard dirtyShards[shard] else { return nil }
+            return shardJSON(buckets[shard].sorted())
+        }
+        buckets = []
+        var inChunk = [[(id: Int, document: SearchDocument)]](repeating: [], count: layout.chunks)
+        for index in byNumber where dirtyChunks[layout.chunk(entries[index].id)] {
+            inChunk[layout.chunk(entries[index].id)].append((entries[index].id, entries[index].document))
+        }
+        let chunkBytes = Parallel.map(layout.chunks, parallel: parallel) { [dirtyChunks, inChunk] chunk -> [UInt8]? in
+            dirtyChunks[chunk] ? chunkJSON(inChunk[chunk]) : nil
+        }
+        let shardDigests = Parallel.map(layout.shards, parallel: parallel) { shard in
+            shardBytes[shard].map { SHA256.hex($0) } ?? known?.shardDigests[shard] ?? ""
+        }
+        let chunkDigests = Parallel.map(layout.chunks, parallel: parallel) { chunk in
+            chunkBytes[chunk].map { SHA256.hex($0) } ?? known?.chunkDigests[chunk] ?? ""
+        }
+
+        var files: [OutputFile] = []
+        files.reserveCapacity(1 + layout.shards + layout.chunks)
+        let meta = "{\"format\":1,\"documents\":\(documents.count),\"ids\":\(layout.ids),\"shards\":\(layout.shards),\"chunks\":\(layout.chunks)}\n"
+        files.append(OutputFile(path: metaPath, text: meta))
+        files.append(OutputFile(path: datesPath, content: .bytes(Data(datesJSON(byNumber.map { (entries[$0].id, entries[$0].document.date) })))))
+        for shard in 0..<layout.shards {
+            if let bytes = shardBytes[shard] {
+                files.append(OutputFile(path: shardPath(shard), content: .bytes(Data(bytes))))
+            } else if let page = shardPages[shard] {
+                files.append(OutputFile(path: shardPath(shard), content: .previous(page), digest: page.digest))
+            }
+        }
+        for chunk in 0..<layout.chunks {
+            if let bytes = chunkBytes[chunk] {
+                files.append(OutputFile(path: chunkPath(chunk), content: .bytes(Data(bytes))))
+            } else if let page = chunkPages[chunk] {
+                files.append(OutputFile(path: chunkPath(chunk), content: .previous(page), digest: page.digest))
+            }
+        }
+
+        // The cache for the next build: every entry with its terms (a reused one's copied as they were).
+        var writer = SearchCache.Writer(layout: layout, count: entries.count)
+        for entry in entries {
+            let document = entry.document
+            if let terms = entry.terms {
+                writer.add(key: document.key, digest: entry.digest, title: document.title, date: document.date, kind: document.kind,
+                           id: entry.id, terms: terms)
+            } else if let old = entry.previous, let previous {
+                writer.add(key: document.key, digest: entry.digest, title: document.title, date: document.date, kind: document.kind,
+                           id: entry.id, copying: old, from: previous)
+            }
+        }
+        return Output(files: files, cache: writer.finish(shardDigests: shardDigests, chunkDigests: chunkDigests))
+    }
+
+    /// What a document's terms and entry are made from, when the caller gave no digest.
+    static func contentDigest(_ document: SearchDocument) -> String {
+        var hash = SHA256()
+        for part in [document.title, document.date, document.kind, document.html ?? ""] {
+            hash.update(Array(part.utf8))
+            hash.update([0])
+        }
+        return "c:" + hash.finalizeHex()
+    }
+
+    /// `{"<term>":[p, p …], …}` from `term << 32 | number << 1 | title`, sorted.
+    static func shardJSON(_ postings: [UInt64]) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(postings.count * 4 + 16)
+        output.append(UInt8(ascii: "{"))
+        var currentTerm: UInt64 = .max
+        var previousID: UInt64 = 0
+        for posting in postings {
+            let term = posting >> 32, value = posting & 0xFFFF_FFFF
+            if term != currentTerm {
+                if currentTerm != .max { output += "],".utf8 }
+                output.append(UInt8(ascii: "\""))
+                output += String(term, radix: 36).utf8
+                output += "\":[".utf8
+                writeNumber(value, into: &output)
+                currentTerm = term
+            } else {
+                output.append(UInt8(ascii: ","))
+                writeNumber(((value >> 1) - previousID) << 1 | value & 1, into: &output)
+            }
+            previousID = value >> 1
+        }
+        if currentTerm != .max { output.append(UInt8(ascii: "]")) }
+        output += "}\n".utf8
+        return output
+    }
+
+    /// `{"ids":[…],"days":[…]}` from documents in number order (undated ones left out).
+    static func datesJSON(_ documents: [(id: Int, date: String)]) -> [UInt8] {
+        var ids: [UInt8] = [], days: [UInt8] = []
+        var previous = 0
+        for (id, date) in documents {
+            let parts = date.split(separator: "-").compactMap { Int($0) }
+            guard parts.count == 3 else { continue }
+            if !ids.isEmpty {
+                ids.append(UInt8(ascii: ","))
+                days.append(UInt8(ascii: ","))
+            }
+            writeNumber(UInt64(id - previous), into: &ids)
+            writeNumber(UInt64(max(0, parts[0] * 372 + (parts[1] - 1) * 31 + parts[2] - 1)), into: &days)
+            previous = id
+        }
+        return Array("{\"ids\":[".utf8) + ids + Array("],\"days\":[".utf8) + days + Array("]}\n".utf8)
+    }
+
+    /// `{"<number>":["title","path","date","kind"], …}` in number order.
+    static func chunkJSON(_ documents: [(id: Int, document: SearchDocument)]) -> [UInt8] {
+        var output: [UInt8] = [UInt8(ascii: "{")]
+        for (position, (id, document)) in documents.enumerated() {
+            if position > 0 { output.append(UInt8(ascii: ",")) }
+            output += "\"\(id)\":[".utf8
+            for (field, text) in [document.title, document.key, document.date, document.kind].enumerated() {
+                if field > 0 { output.append(UInt8(ascii: ",")) }
+                JSON.writeString(text, into: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        }
+        output += "}\n".utf8
+        return output
+    }
+
+    @inline(__always) static func writeNumber(_ value: UInt64, into output: inout [UInt8]) {
+        if value < 10 {
+            output.append(UInt8(ascii: "0") + UInt8(value))
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while rest > 0 {
+                buffer[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            }
+            for index in stride(from: count - 1, through: 0, by: -1) { output.append(buffer[index]) }
+        }
+    }
+
+    /// The elements of sorted `a` not in sorted `b`.
+    static func difference(_ a: [UInt32], _ b: [UInt32]) -> [UInt32] {
+        guard !b.isEmpty else { return a }
+        var result: [UInt32] = []
+        result.reserveCapacity(a.count)
+        var j = 0
+        for value in a {
+            while j < b.count && b[j] < value { j += 1 }
+            if j == b.count || b[j] != value { result.append(value) }
+        }
+        return result
+    }
+
+    /// The elements in one of sorted `a` and `b` but not both.
+    static func symmetricDifference(_ a: [UInt32], _ b: [UInt32]) -> [UInt32] {
+        var result: [UInt32] = []
+        var (i, j) = (0, 0)
+        while i < a.count || j < b.count {
+            if j == b.count || (i < a.count && a[i] < b[j]) {
+                result.append(a[i]); i += 1
+            } else if i == a.count || b[j] < a[i] {
+                result.append(b[j]); j += 1
+            } else {
+                i += 1; j += 1
+            }
+        }
+        return result
+    }
+}
