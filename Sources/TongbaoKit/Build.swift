@@ -226,6 +226,8 @@ public enum Builder {
                                            search: previousSearch?.value ?? nil)
         let files = rendered.files
         defer { ProcessLifetime.keep(files) }
+        // On every way out the search cache's encoding is over before this returns.
+        defer { rendered.search?.cancel() }
         clock.mark("render")
         // What this build learnt of each notice, encoded for the next build beside the rest (it changes no more).
         let documentBytes = options.write ? documents.map { documents in Background { _ in documents.encodedParts() } } : nil
@@ -275,12 +277,12 @@ public enum Builder {
             options.progress?(.published(written: report.filesWritten, kept: report.filesKept, removed: report.filesRemoved,
                                          seconds: stageSeconds()))
             // The four cache files are written side by side.
-            let searchBytes = rendered.search
+            let searchBytes = options.useCache ? rendered.search : nil
             let savedBeside = Background { [output = options.output, useCache = options.useCache] _ in
                 if let bytes = documentBytes?.value { CacheStore.saveDocuments(bytes, output: output) }
                 if useCache { CacheStore.saveStagingRecords(published.records, output: output) }
+                if let bytes = searchBytes?.value { CacheStore.saveSearch(bytes, output: output) }
             }
-            if options.useCache, let searchBytes { CacheStore.saveSearch(searchBytes, output: options.output) }
             if options.useCache { CacheStore.save(finished.pages, output: options.output) }
             _ = savedBeside.value
             clock.mark("cache")

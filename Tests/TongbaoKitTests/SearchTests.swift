@@ -110,7 +110,7 @@ import Testing
                 }
             }
             files = next
-            cache = output.cache
+            cache = output.cache.value?.joined().map { $0 } ?? []
             return written
         }
     }

@@ -223,12 +223,11 @@ public enum CacheStore {
 
     /// The search index the previous build of `output` made; nil when there is none or it cannot be used.
     static func loadSearch(output: URL) -> SearchCache? {
-        guard let bytes = ContentFiles.byteArray(folder(for: output).appendingPathComponent(searchFileName).path) else { return nil }
-        return SearchCache(bytes: bytes, tool: toolIdentity())
+        SearchCache(path: folder(for: output).appendingPathComponent(searchFileName).path, tool: toolIdentity())
     }
 
-    static func saveSearch(_ bytes: [UInt8], output: URL) {
-        write([bytes], named: searchFileName, output: output)
+    static func saveSearch(_ parts: [[UInt8]], output: URL) {
+        write(parts, named: searchFileName, output: output)
     }
 
     /// Replaces one file of the cache folder whole (a new file renamed over the old); a failure only costs the next build time.

@@ -2,9 +2,6 @@ import Foundation
 
 /// The search page (`search/`) and the index behind it (`SearchIndex`).
 extension SiteRenderer {
-    /// The digest a notice is known by in the search index: its page's own view digest (title, date, kind, body …).
-    static func searchDigest(_ viewDigest: String) -> String { "v:" + viewDigest }
-
     mutating func renderSearchPage() {
         emit("search", path: "search/", title: "站内搜索", section: nil, breadcrumbs: [],
              description: "搜索本站的通知公告、工作简报、月度通报和曝光台",
@@ -23,12 +20,14 @@ extension SiteRenderer {
         var documents: [SearchDocument] = []
         documents.reserveCapacity(publication.notices.count + searchDocuments.count)
         for (index, notice) in publication.notices.enumerated() {
-            let reused = reused(index)
-            let viewDigest = reused?.facts.viewDigest ?? files[noticePages[index]].viewDigest
-            let body = reused == nil ? bodies.notices[notice.source.slug] : reusedBodies[notice.source.file]
+            // A notice is known by its page's own view digest (title, date, meeting, body …); the body of
+            // a reused one is there only when the index lacked it (or the feed wanted it).
+            let reused = index < reusedNotices.count ? reusedNotices[index] != nil : false
+            let viewDigest = reused ? reusedNotices[index]?.facts.viewDigest : files[noticePages[index]].viewDigest
+            let body = !reused ? bodies.notices[notice.source.slug] : needsBody(index) ? reusedBodies[notice.source.file] : nil
             documents.append(SearchDocument(
                 key: SitePaths.notice(notice.source.slug), title: notice.source.title, date: notice.date.iso,
-                kind: notice.meeting == nil ? "通知" : "会议通知", digest: viewDigest.map(SiteRenderer.searchDigest),
+                kind: notice.meeting == nil ? "通知" : "会议通知", digest: viewDigest,
                 html: body.map { SiteRenderer.searchHTML(notice, body: $0) }))
         }
         for bulletin in publication.bulletins {

@@ -50,8 +50,8 @@ public struct SiteRenderer {
     var reusedBodies: [String: String] = [:]
     /// The documents of the search index, other than notices, as their pages are planned.
     var searchDocuments: [SearchDocument] = []
-    /// The search index's cache for the next build, once made.
-    var searchCacheBytes: [UInt8]?
+    /// The search index's cache for the next build, being encoded.
+    var searchCacheBytes: Background<[[UInt8]]>?
 
     /// A document in a list page: its place among the section's documents, its
     /// year, and the digest of its summary's view data (`ViewDigest.digest`).
@@ -81,7 +81,7 @@ public struct SiteRenderer {
     static func render(_ model: SiteModel, asOf: Day, theme: Theme, contentRoot: URL, parallel: Bool,
                        cache: RenderCache, documents: DocumentCache?, lateBodies: LateBodies?,
                        prepared: (TemplateSet, Diagnostics)? = nil, search: SearchCache? = nil)
-        -> (files: [OutputFile], diagnostics: Diagnostics, search: [UInt8]?) {
+        -> (files: [OutputFile], diagnostics: Diagnostics, search: Background<[[UInt8]]>?) {
         var diagnostics = Diagnostics()
         let templates: TemplateSet
         if let prepared {
@@ -226,7 +226,8 @@ public struct SiteRenderer {
         let search = searchCache, reused = reusedNotices
         searchWanted = Parallel.map(notices.count) { index in
             guard let facts = reused[index]?.facts else { return false }
-            return search?.has(SitePaths.notice(notices[index].source.slug), digest: SiteRenderer.searchDigest(facts.viewDigest)) != true
+            // (`SitePaths.notice`'s path, compared in parts.)
+            return search?.hasNotice(notices[index].source.slug, digest: facts.viewDigest) != true
         }
     }
 

@@ -10,8 +10,9 @@ struct SearchDocument: Sendable {
     /// What it is, shown in a result: 通知, 会议通知, 工作简报, 月通报, 曝光台, 页面.
     let kind: String
     /// What its terms and entry are made from, when the caller knows it without
-    /// the body (a notice page's view digest, kept by the document cache); nil:
-    /// made here from the title, date, kind and body.
+    /// the body (a notice page's view digest, kept by the document cache): it
+    /// must change whenever the title, date, kind or body does. Nil: made here
+    /// from them.
     let digest: String?
     /// The body as HTML. Nil only when `digest` is given and the previous index
     /// has the document under that digest (its body was not read again).

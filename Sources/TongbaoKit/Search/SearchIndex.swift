@@ -35,15 +35,16 @@ enum SearchIndex {
     struct Layout: Equatable, Sendable {
         /// Document numbers: a power of two, at least four per document.
         let ids: Int
-        /// Term shards: a power of two, one per sixteen documents (at most 1,024).
+        /// Term shards: a power of two, one per 32 documents (at most 1,024): about 10 KB each
+        /// (3 KB compressed) for notices of a page or two.
         let shards: Int
-        /// Document chunks: 128 numbers each.
+        /// Document chunks: 256 numbers (some 64 documents) each.
         let chunks: Int
 
         init(documents: Int) {
-            ids = max(128, Layout.powerOfTwo(atLeast: 4 * documents))
-            shards = min(1024, Layout.powerOfTwo(atLeast: (documents + 15) / 16))
-            chunks = ids / 128
+            ids = max(256, Layout.powerOfTwo(atLeast: 4 * documents))
+            shards = min(1024, Layout.powerOfTwo(atLeast: (documents + 31) / 32))
+            chunks = ids / 256
         }
 
         init(ids: Int, shards: Int, chunks: Int) {
@@ -57,7 +58,7 @@ enum SearchIndex {
         }
 
         @inline(__always) func shard(_ term: UInt32) -> Int { Int(term) & (shards - 1) }
-        @inline(__always) func chunk(_ id: Int) -> Int { id / 128 }
+        @inline(__always) func chunk(_ id: Int) -> Int { id / 256 }
     }
 
     /// A document's terms: those of its title, and those only in its body; each sorted.
@@ -71,18 +72,20 @@ enum SearchIndex {
         return Terms(title: titleTerms, body: difference(SearchTerms.terms(ofHTML: html), titleTerms))
     }
 
-    /// The index's files, and the cache for the next build.
+    /// The index's files, and the cache for the next build (encoded on another thread while the build goes on).
     struct Output {
         let files: [OutputFile]
-        let cache: [UInt8]
+        let cache: Background<[[UInt8]]>
     }
 
     /// One document of this build's index.
-    private struct Entry {
+    private struct Entry: Sendable {
         let document: SearchDocument
         let digest: String
         let id: Int
-        /// The previous build's entry when its terms are reused.
+        /// The previous build's entry at its path, if any.
+        let old: SearchCache.Entry?
+        /// The previous build's entry when its terms are reused (its digest is unchanged).
         let previous: SearchCache.Entry?
         /// Its terms, made in this build (nil when reused).
         let terms: Terms?
@@ -92,10 +95,10 @@ enum SearchIndex {
     /// - Parameter renderCache: the previous build's files, for the index files this build leaves as they are.
     static func build(_ documents: [SearchDocument], previous: SearchCache?, renderCache: RenderCache,
                       parallel: Bool = true) -> Output {
-        // One document per path (two at one path are a build error found elsewhere).
-        var seen = Set<String>()
-        let documents = documents.filter { seen.insert($0.key).inserted }
-            .sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        var clock = PhaseClock()
+        defer { clock.report(prefix: "search/") }
+        // In path order, one document per path (two at one path are a build error found elsewhere).
+        let documents = inPathOrder(documents)
         let layout = Layout(documents: documents.count)
         var taken = [Bool](repeating: false, count: layout.ids)
         let ids = documents.map { document -> Int in
@@ -104,39 +107,41 @@ enum SearchIndex {
             taken[id] = true
             return id
         }
+        clock.mark("ids")
         let known = previous?.layout == layout ? previous : nil
         let entries = Parallel.map(documents.count, parallel: parallel) { index -> Entry in
             let document = documents[index]
             let digest = document.digest ?? contentDigest(document)
-            if let old = previous?.entry(document.key), old.digest == digest {
-                return Entry(document: document, digest: digest, id: ids[index], previous: old, terms: nil)
+            let old = previous?.entry(document.key)
+            if let previous, let old, previous.equals(old.digest, digest) {
+                return Entry(document: document, digest: digest, id: ids[index], old: old, previous: old, terms: nil)
             }
-            return Entry(document: document, digest: digest, id: ids[index], previous: nil,
+            return Entry(document: document, digest: digest, id: ids[index], old: old, previous: nil,
                          terms: terms(title: document.title, html: document.html ?? ""))
         }
 
+        clock.mark("entries")
         // What changed since the previous build: the shards of the terms gained or lost, the chunks of entries changed.
         var dirtyShards = [Bool](repeating: known == nil, count: layout.shards)
         var dirtyChunks = [Bool](repeating: known == nil, count: layout.chunks)
         if let known {
             func mark(_ terms: [UInt32]) { for term in terms { dirtyShards[layout.shard(term)] = true } }
-            var present = Set<String>()
-            present.reserveCapacity(entries.count)
+            var matched = 0
             for entry in entries {
-                let key = entry.document.key
-                present.insert(key)
-                guard let old = known.entry(key) else {
+                guard let old = entry.old else {
                     mark(entry.terms?.title ?? [])
                     mark(entry.terms?.body ?? [])
                     dirtyChunks[layout.chunk(entry.id)] = true
                     continue
                 }
-                if old.id != entry.id || old.title != entry.document.title || old.date != entry.document.date
-                    || old.kind != entry.document.kind {
+                matched += 1
+                // The same digest is the same title, date, kind and terms.
+                if entry.previous != nil && old.id == entry.id { continue }
+                if old.id != entry.id || !known.equals(old.title, entry.document.title) || !known.equals(old.date, entry.document.date)
+                    || !known.equals(old.kind, entry.document.kind) {
                     dirtyChunks[layout.chunk(old.id)] = true
                     dirtyChunks[layout.chunk(entry.id)] = true
                 }
-                if entry.previous != nil && old.id == entry.id { continue }
                 let (oldTitle, oldBody) = (known.terms(old.titleTerms), known.terms(old.bodyTerms))
                 let new = entry.terms ?? Terms(title: oldTitle, body: oldBody)
                 if old.id != entry.id {
@@ -146,7 +151,9 @@ enum SearchIndex {
                     mark(symmetricDifference(oldBody, new.body))
                 }
             }
-            for old in known.entries where !present.contains(old.key) {
+            // Documents gone since (each path is once in each list: all the previous ones matched, none is gone).
+            let present = matched == known.entries.count ? [] : Set(entries.map(\.document.key))
+            for old in known.entries where matched < known.entries.count && !present.contains(known.text(old.key)) {
                 mark(known.terms(old.titleTerms))
                 mark(known.terms(old.bodyTerms))
                 dirtyChunks[layout.chunk(old.id)] = true
@@ -172,6 +179,7 @@ enum SearchIndex {
             }
         }
 
+        clock.mark("dirty")
         // The postings of the shards written anew, from every document's terms, in number order.
         let byNumber = entries.indices.sorted { entries[$0].id < entries[$1].id }
         var buckets = [[UInt64]](repeating: [], count: layout.shards)
@@ -211,6 +219,7 @@ enum SearchIndex {
             chunkBytes[chunk].map { SHA256.hex($0) } ?? known?.chunkDigests[chunk] ?? ""
         }
 
+        clock.mark("postings")
         var files: [OutputFile] = []
         files.reserveCapacity(1 + layout.shards + layout.chunks)
         let meta = "{\"format\":1,\"documents\":\(documents.count),\"ids\":\(layout.ids),\"shards\":\(layout.shards),\"chunks\":\(layout.chunks)}\n"
@@ -231,19 +240,33 @@ enum SearchIndex {
             }
         }
 
+        clock.mark("files")
         // The cache for the next build: every entry with its terms (a reused one's copied as they were).
-        var writer = SearchCache.Writer(layout: layout, count: entries.count)
-        for entry in entries {
-            let document = entry.document
-            if let terms = entry.terms {
-                writer.add(key: document.key, digest: entry.digest, title: document.title, date: document.date, kind: document.kind,
-                           id: entry.id, terms: terms)
-            } else if let old = entry.previous, let previous {
-                writer.add(key: document.key, digest: entry.digest, title: document.title, date: document.date, kind: document.kind,
-                           id: entry.id, copying: old, from: previous)
+        let cache = Background { _ in
+            var writer = SearchCache.Writer(layout: layout, count: entries.count, termBytes: previous?.bytes.count ?? 0)
+            for entry in entries {
+                let document = entry.document
+                if let terms = entry.terms {
+                    writer.add(key: document.key, digest: entry.digest, title: document.title, date: document.date,
+                               kind: document.kind, id: entry.id, terms: terms)
+                } else if let old = entry.previous, let previous {
+                    writer.add(key: document.key, digest: entry.digest, title: document.title, date: document.date,
+                               kind: document.kind, id: entry.id, copying: old, from: previous)
+                }
             }
+            return writer.finish(shardDigests: shardDigests, chunkDigests: chunkDigests)
         }
-        return Output(files: files, cache: writer.finish(shardDigests: shardDigests, chunkDigests: chunkDigests))
+        return Output(files: files, cache: cache)
+    }
+
+    /// The documents sorted by path (UTF-8 byte order), the first of any at one path.
+    static func inPathOrder(_ documents: [SearchDocument]) -> [SearchDocument] {
+        let sorted = ByteOrder.sorted(documents, by: \.key)
+        guard sorted.count > 1 else { return sorted }
+        var unique = [sorted[0]]
+        unique.reserveCapacity(sorted.count)
+        for document in sorted.dropFirst() where document.key != unique[unique.count - 1].key { unique.append(document) }
+        return unique
     }
 
     /// What a document's terms and entry are made from, when the caller gave no digest.
@@ -288,8 +311,19 @@ enum SearchIndex {
         var ids: [UInt8] = [], days: [UInt8] = []
         var previous = 0
         for (id, date) in documents {
-            let parts = date.split(separator: "-").compactMap { Int($0) }
-            guard parts.count == 3 else { continue }
+            // `YYYY-MM-DD` read digit by digit (ten thousand dates: no substrings).
+            var parts = [0, 0, 0], part = 0, valid = date.utf8.count == 10
+            for byte in date.utf8 where valid {
+                if byte == UInt8(ascii: "-") {
+                    part += 1
+                    valid = part < 3
+                } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                    parts[part] = parts[part] * 10 + Int(byte - UInt8(ascii: "0"))
+                } else {
+                    valid = false
+                }
+            }
+            guard valid && part == 2 else { continue }
             if !ids.isEmpty {
                 ids.append(UInt8(ascii: ","))
                 days.append(UInt8(ascii: ","))
