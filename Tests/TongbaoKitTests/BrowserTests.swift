@@ -47,7 +47,8 @@ import Testing
         let artifacts = Paths.repository.appendingPathComponent(".build/artifacts/screenshots")
         try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
         let pages = [("home", "/"), ("notice", "/notices/kaohe-bushuhui-2026/"), ("circular", "/circulars/2026-10/"),
-                     ("exposures", "/exposures/"), ("404", "/404.html")]
+                     ("exposures", "/exposures/"), ("404", "/404.html"),
+                     ("search", "/search/?q=%E5%8D%B1%E5%8C%96")]
         for (name, path) in pages {
             for width in [390, 1280] {
                 let url = "http://127.0.0.1:\(server.port)/__harness.html?w=\(width)&page=\(path)"

@@ -120,7 +120,7 @@ import Testing
     static func document(_ number: Int, generator: inout SystemRandomNumberGenerator, edit: Int = 0) -> SearchDocument {
         let title = "关于\(words[number % words.count])工作的通知\(edit > 0 ? "（修订）" : "")"
         let body = (0..<(3 + number % 5)).map { index in words[(number * 7 + index * 3 + edit) % words.count] }.joined(separator: "，")
-        return SearchDocument(key: "notices/n\(number)/", title: title, date: "2026-0\(1 + number % 9)-1\(number % 10)",
+        return SearchDocument(key: "notices/n\(number)/", title: title, date: Day(year: 2026, month: 1 + number % 9, day: 10 + number % 10),
                               kind: "通知", digest: nil, html: "<p>\(body)</p>")
     }
 
@@ -157,19 +157,19 @@ import Testing
 
     @Test func anEditWritesOnlyTheShardsOfTheTermsItChanged() {
         let documents = (0..<200).map { number in
-            SearchDocument(key: "notices/n\(number)/", title: "通知\(number)", date: "2026-01-01", kind: "通知", digest: nil,
+            SearchDocument(key: "notices/n\(number)/", title: "通知\(number)", date: Day(year: 2026, month: 1, day: 1), kind: "通知", digest: nil,
                            html: "<p>安全生产\(number)号 危化品检查</p>")
         }
         var published = Published()
         _ = published.rebuild(documents)
         #expect(published.rebuild(documents).isEmpty, "an unchanged index writes nothing")
         var edited = documents
-        edited[17] = SearchDocument(key: "notices/n17/", title: "通知17", date: "2026-01-01", kind: "通知", digest: nil,
+        edited[17] = SearchDocument(key: "notices/n17/", title: "通知17", date: Day(year: 2026, month: 1, day: 1), kind: "通知", digest: nil,
                                     html: "<p>安全生产17号 危化品检查 燃气</p>")
         // One new term, 燃气: its shard and nothing else (the title and date are the same: no chunk).
         #expect(published.rebuild(edited) == [SearchIndex.shardPath(SearchIndex.Layout(documents: 200).shard(SearchTerms.hash("燃气")))])
         // A new title: its chunk, and the shards of the title terms that changed.
-        edited[17] = SearchDocument(key: "notices/n17/", title: "通知17（修订）", date: "2026-01-01", kind: "通知", digest: nil,
+        edited[17] = SearchDocument(key: "notices/n17/", title: "通知17（修订）", date: Day(year: 2026, month: 1, day: 1), kind: "通知", digest: nil,
                                     html: "<p>安全生产17号 危化品检查 燃气</p>")
         let written = published.rebuild(edited)
         #expect(written.contains { $0.hasPrefix("search/docs/") } && written.count <= 6, "\(written.sorted())")
@@ -180,7 +180,7 @@ import Testing
 
     @Test func aDamagedCacheIsNotUsed() {
         var published = Published()
-        _ = published.rebuild((0..<20).map { SearchDocument(key: "p\($0)/", title: "标题\($0)", date: "", kind: "页面", digest: nil, html: "正文") })
+        _ = published.rebuild((0..<20).map { SearchDocument(key: "p\($0)/", title: "标题\($0)", date: nil, kind: "页面", digest: nil, html: "正文") })
         #expect(SearchCache(bytes: published.cache, tool: CacheStore.toolIdentity()) != nil)
         #expect(SearchCache(bytes: Array(published.cache.dropLast()), tool: CacheStore.toolIdentity()) == nil)
         #expect(SearchCache(bytes: published.cache + [0], tool: CacheStore.toolIdentity()) == nil)
@@ -205,10 +205,10 @@ import Testing
         }
         for term in terms {
             let hash = SearchTerms.hash(term)
-            let postings = try json(SearchIndex.shardPath(Int(hash) & (shards - 1)))[String(hash, radix: 36)] as? [Int] ?? []
+            let postings = try json(SearchIndex.shardPath(Int(hash) & (shards - 1)))[String(hash, radix: 36)] as? String ?? ""
             var ids = Set<Int>(), id = 0
-            for (index, value) in postings.enumerated() {
-                id = (index == 0 ? 0 : id) + value >> 1
+            for value in SearchTests.compactNumbers(postings) {
+                id += value >> 1
                 ids.insert(id)
             }
             found = found.map { $0.intersection(ids) } ?? ids
@@ -219,6 +219,30 @@ import Testing
             keys.insert(entry[1])
         }
         return keys
+    }
+
+    /// The numbers of a term's postings, read back (`SearchIndex.writeCompact`).
+    static func compactNumbers(_ text: String) -> [Int] {
+        var numbers: [Int] = [], value = 0
+        for byte in text.utf8 {
+            if let digit = SearchIndex.moreDigits.firstIndex(of: byte) {
+                value = value * 32 + digit
+            } else if let digit = SearchIndex.finalDigits.firstIndex(of: byte) {
+                numbers.append(value * 32 + digit)
+                value = 0
+            }
+        }
+        return numbers
+    }
+
+    @Test func compactNumbersReadBack() {
+        var output: [UInt8] = []
+        let values: [UInt64] = [0, 1, 31, 32, 33, 1023, 1024, 65_535, 131_071, 1 << 20, 4_000_000_000]
+        for value in values { SearchIndex.writeCompact(value, into: &output) }
+        #expect(SearchTests.compactNumbers(String(decoding: output, as: UTF8.self)) == values.map { Int($0) })
+        #expect(output.count == 1 + 1 + 1 + 2 + 2 + 2 + 3 + 4 + 4 + 5 + 7)
+        // Nothing a JSON string must escape.
+        #expect(!output.contains(UInt8(ascii: "\"")) && !output.contains(UInt8(ascii: "\\")))
     }
 
     @Test func theSampleSiteIsSearchable() throws {

@@ -75,14 +75,23 @@
     return cache[url];
   }
 
+  // The postings' numbers are base-32 digits, the last digit of each number from its own alphabet.
+  var MORE = '0123456789abcdefghijklmnopqrstuv', FINAL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz-_', DIGIT = {};
+  for (var d = 0; d < 32; d++) { DIGIT[MORE.charCodeAt(d)] = d; DIGIT[FINAL.charCodeAt(d)] = 32 + d; }
+
   // Postings of one term: document number → 1 when in the title, 0 when only in the body.
   function postings(meta, term) {
-    var shard = term.hash & (meta.shards - 1);
+    var shard = (term.hash & (meta.shards - 1)) >>> 0;
     return load('search/terms/' + shard + '.json').then(function (terms) {
-      var list = terms[term.hash.toString(36)] || [], found = new Map(), id = 0;
-      for (var i = 0; i < list.length; i++) {
-        id = (i === 0 ? 0 : id) + (list[i] >> 1);
-        found.set(id, list[i] & 1);
+      var text = terms[term.hash.toString(36)] || '', found = new Map(), id = 0, value = 0;
+      for (var i = 0; i < text.length; i++) {
+        var digit = DIGIT[text.charCodeAt(i)];
+        if (digit === undefined) continue;
+        if (digit < 32) { value = value * 32 + digit; continue; }
+        value = value * 32 + digit - 32;
+        id += Math.floor(value / 2);
+        found.set(id, value % 2);
+        value = 0;
       }
       return found;
     });
@@ -142,12 +151,24 @@
     if (!main) return '';
     var heading = main.querySelector('h1');
     if (heading) heading.remove();
-    var text = (main.textContent || '').replace(/\s+/g, ' ').trim(), lower = text.toLowerCase(), first = -1;
-    phrases.forEach(function (phrase) {
-      var found = lower.indexOf(phrase);
-      if (found >= 0 && (first < 0 || found < first)) first = found;
+    var text = (main.textContent || '').replace(/\s+/g, ' ').trim(), lower = text.toLowerCase();
+    // Where the phrases stand; the passage is the one that holds the most of them (the first such).
+    var places = [];
+    phrases.forEach(function (phrase, index) {
+      for (var at = lower.indexOf(phrase); at >= 0 && places.length < 400; at = lower.indexOf(phrase, at + phrase.length)) {
+        places.push({ at: at, phrase: index });
+      }
     });
-    var start = Math.max(0, first - 30);
+    places.sort(function (a, b) { return a.at - b.at; });
+    var best = places.length ? places[0].at : 0, most = 0;
+    places.forEach(function (place) {
+      var held = {}, count = 0;
+      places.forEach(function (other) {
+        if (other.at >= place.at && other.at < place.at + 80 && !held[other.phrase]) { held[other.phrase] = true; count++; }
+      });
+      if (count > most) { most = count; best = place.at; }
+    });
+    var start = Math.max(0, best - 30);
     var cut = text.slice(start, start + 110);
     return (start > 0 ? '…' : '') + cut + (start + 110 < text.length ? '…' : '');
   }

@@ -50,7 +50,7 @@ extension SiteRenderer {
                 files.append(OutputFile(path: "\(path)index.json", text: CircularJSON.make(figures, model: model).serialized()))
                 let kind = figures.period.kind == .month ? "月度通报" : figures.period.kind == .quarter ? "季度通报" : "年度通报"
                 searchDocuments.append(SearchDocument(
-                    key: path, title: title, date: (narrative?.date ?? figures.referenceDay).iso, kind: kind, digest: nil,
+                    key: path, title: title, date: narrative?.date ?? figures.referenceDay, kind: kind, digest: nil,
                     html: "<p>\(HTMLEscape.escape(figures.period.label))事故、隐患排查治理、执法检查情况和各地排名</p>" + body))
             }
         }

@@ -65,7 +65,7 @@ extension SiteRenderer {
                 return "<p>" + [model.enterprises[penalty.enterprise].name, penalty.violation, penalty.decisionNumber]
                     .map(HTMLEscape.escape).joined(separator: "<br>") + "</p>"
             }.joined()
-            searchDocuments.append(SearchDocument(key: path, title: title, date: model.penalties[batch.entries[0]].date.iso,
+            searchDocuments.append(SearchDocument(key: path, title: title, date: model.penalties[batch.entries[0]].date,
                                                   kind: "曝光台", digest: nil, html: body + entriesText))
             files.append(OutputFile(path: "\(path)index.json", text: exposureJSON(batch.entries, header: [
                 ("as_of", .string(board.asOf.iso)), ("batch", .string(batch.label)), ("month", .string(batch.month.key)),

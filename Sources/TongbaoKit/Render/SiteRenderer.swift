@@ -224,7 +224,7 @@ public struct SiteRenderer {
             return ReusedNotice(page: page, digest: digest, facts: facts)
         }
         let search = searchCache, reused = reusedNotices
-        searchWanted = Parallel.map(notices.count) { index in
+        searchWanted = Parallel.map(notices.count, chunk: 256) { index in
             guard let facts = reused[index]?.facts else { return false }
             // (`SitePaths.notice`'s path, compared in parts.)
             return search?.hasNotice(notices[index].source.slug, digest: facts.viewDigest) != true

@@ -10,7 +10,7 @@ import Foundation
 /// it) and makes no strings; a term list is read where it lies when needed.
 /// Layout (`ByteWriter`'s numbers and strings): the format and the tool (a
 /// file from another build of tongbao is not used), the layout and the count;
-/// the entries in path order (UTF-8 byte order), each its key, digest, title,
+/// the entries in key order (`SearchIndex.keyOrder`), each its key, digest, title,
 /// date and kind, its number, the sizes of its two term lists and where they
 /// start in the term section; the files' digests; the term section's length; then the term section, the
 /// 32-bit hashes little-endian, as they are in memory.
@@ -18,6 +18,10 @@ final class SearchCache: @unchecked Sendable {
     static let format = "tongbao-search 2"
 
     struct Entry: Sendable {
+        /// Where its key's length starts: its key, digest, title, date and kind lie from here to `kind`'s end.
+        let start: Int
+        /// The hash of its key (`SearchTerms.hash`).
+        let hash: UInt32
         let key: Range<Int>
         let digest: Range<Int>
         let title: Range<Int>
@@ -30,7 +34,7 @@ final class SearchCache: @unchecked Sendable {
     }
 
     /// The mapped file (read only; unmapped when the cache goes).
-    private let base: UnsafeRawPointer
+    let base: UnsafeRawPointer
     private let size: Int
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: size) }
     let layout: SearchIndex.Layout
@@ -78,12 +82,16 @@ final class SearchCache: @unchecked Sendable {
         var raw: [(Entry, Int, Int, Int)] = []
         raw.reserveCapacity(count)
         for _ in 0..<count {
+            let start = reader.position
             guard let key = reader.range(), let digest = reader.range(), let title = reader.range(), let date = reader.range(),
                   let kind = reader.range(), let id = reader.count(), id < ids,
-                  let titleCount = reader.count(), let bodyCount = reader.count(), let start = reader.count()
+                  let titleCount = reader.count(), let bodyCount = reader.count(), let termStart = reader.count()
             else { unmap(); return nil }
-            raw.append((Entry(key: key, digest: digest, title: title, date: date, kind: kind, id: id, titleTerms: 0..<0, bodyTerms: 0..<0),
-                        titleCount, bodyCount, start))
+            var hash = SearchTerms.offsetBasis
+            for offset in key { hash = (hash ^ UInt32(mapped.load(fromByteOffset: offset, as: UInt8.self))) &* SearchTerms.prime }
+            raw.append((Entry(start: start, hash: hash, key: key, digest: digest, title: title, date: date, kind: kind, id: id,
+                              titleTerms: 0..<0, bodyTerms: 0..<0),
+                        titleCount, bodyCount, termStart))
         }
         var shardDigests: [String] = [], chunkDigests: [String] = []
         for _ in 0..<shards {
@@ -103,8 +111,9 @@ final class SearchCache: @unchecked Sendable {
                 unmap()
                 return nil
             }
-            entries.append(Entry(key: entry.key, digest: entry.digest, title: entry.title, date: entry.date, kind: entry.kind,
-                                 id: entry.id, titleTerms: titleStart..<bodyStart, bodyTerms: bodyStart..<(bodyStart + 4 * bodyCount)))
+            entries.append(Entry(start: entry.start, hash: entry.hash, key: entry.key, digest: entry.digest, title: entry.title,
+                                 date: entry.date, kind: entry.kind, id: entry.id, titleTerms: titleStart..<bodyStart,
+                                 bodyTerms: bodyStart..<(bodyStart + 4 * bodyCount)))
         }
         self.entries = entries
         self.shardDigests = shardDigests
@@ -129,19 +138,28 @@ final class SearchCache: @unchecked Sendable {
         String(decoding: UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count), as: UTF8.self)
     }
 
-    /// The entry at `key` (entries are in UTF-8 byte order: a binary search).
-    func entry(_ key: String) -> Entry? { entry(key, "", "") }
+    /// The entry at `key`, whose hash is `hash` (entries are in key order: a binary search).
+    func entry(_ key: String, hash: UInt32) -> Entry? { entry(key, "", "", hash: hash) }
 
     /// The entry at the key `first + second + third`, found without joining them.
-    func entry(_ first: String, _ second: String, _ third: String) -> Entry? {
+    func entry(_ first: String, _ second: String, _ third: String, hash: UInt32? = nil) -> Entry? {
         var (first, second, third) = (first, second, third)
         return first.withUTF8 { a in
             second.withUTF8 { b in
                 third.withUTF8 { c -> Entry? in
+                    var hashed = SearchTerms.offsetBasis
+                    if let hash {
+                        hashed = hash
+                    } else {
+                        for byte in a { hashed = (hashed ^ UInt32(byte)) &* SearchTerms.prime }
+                        for byte in b { hashed = (hashed ^ UInt32(byte)) &* SearchTerms.prime }
+                        for byte in c { hashed = (hashed ^ UInt32(byte)) &* SearchTerms.prime }
+                    }
                     var low = 0, high = entries.count
                     while low < high {
                         let middle = (low + high) / 2
-                        let order = compare(entries[middle].key, a, b, c)
+                        let found = entries[middle].hash
+                        let order = found != hashed ? (found < hashed ? -1 : 1) : compare(entries[middle].key, a, b, c)
                         if order == 0 { return entries[middle] }
                         if order < 0 { low = middle + 1 } else { high = middle }
                     }
@@ -264,10 +282,13 @@ final class SearchCache: @unchecked Sendable {
             }
         }
 
-        mutating func add(key: String, digest: String, title: String, date: String, kind: String, id: Int,
-                          copying entry: Entry, from cache: SearchCache) {
-            header(key: key, digest: digest, title: title, date: date, kind: kind, id: id,
-                   titleCount: entry.titleTerms.count / 4, bodyCount: entry.bodyTerms.count / 4)
+        /// An entry whose key and digest (so title, date, kind and terms) are the previous one's: copied as they were.
+        mutating func add(id: Int, copying entry: Entry, from cache: SearchCache) {
+            head.raw(UnsafeRawBufferPointer(rebasing: cache.bytes[entry.start..<entry.kind.upperBound]))
+            head.int(id)
+            head.int(entry.titleTerms.count / 4)
+            head.int(entry.bodyTerms.count / 4)
+            head.int(terms.count)
             terms.append(contentsOf: UnsafeRawBufferPointer(rebasing: cache.bytes[entry.titleTerms.lowerBound..<entry.bodyTerms.upperBound]))
         }
 

@@ -6,10 +6,11 @@ import Foundation
 ///   and document chunks there are;
 /// - `search/terms/<n>.json`: the postings of every term whose hash
 ///   (`SearchTerms`) falls in shard n (its low bits):
-///   `{"<hash in base 36>":[p, p …]}`, one number per document holding the
-///   term, in document-number order: the first is `number × 2 + t`, each next
-///   one `(number − previous number) × 2 + t`, t being 1 when the term is in
-///   the title;
+///   `{"<hash in base 36>":"<postings>"}`, one number per document holding
+///   the term, in document-number order: the first is `number × 2 + t`, each
+///   next one `(number − previous number) × 2 + t`, t being 1 when the term is
+///   in the title; the numbers written one after the other in base 32
+///   (`writeCompact`), mostly one character each;
 /// - `search/docs/<n>.json`: `{"<number>":["title","path","date","kind"]}`
 ///   for the documents numbered in chunk n;
 /// - `search/dates.json`: `{"ids":[…],"days":[…]}`, every dated document's
@@ -97,22 +98,22 @@ enum SearchIndex {
                       parallel: Bool = true) -> Output {
         var clock = PhaseClock()
         defer { clock.report(prefix: "search/") }
-        // In path order, one document per path (two at one path are a build error found elsewhere).
-        let documents = inPathOrder(documents)
+        // In key order (`keyOrder`), one document per path (two at one path are a build error found elsewhere).
+        let documents = inKeyOrder(documents)
         let layout = Layout(documents: documents.count)
         var taken = [Bool](repeating: false, count: layout.ids)
         let ids = documents.map { document -> Int in
-            var id = Int(SearchTerms.hash(document.key)) & (layout.ids - 1)
+            var id = Int(document.hash) & (layout.ids - 1)
             while taken[id] { id = (id + 1) & (layout.ids - 1) }
             taken[id] = true
             return id
         }
         clock.mark("ids")
         let known = previous?.layout == layout ? previous : nil
-        let entries = Parallel.map(documents.count, parallel: parallel) { index -> Entry in
+        let entries = Parallel.map(documents.count, chunk: 64, parallel: parallel) { index -> Entry in
             let document = documents[index]
             let digest = document.digest ?? contentDigest(document)
-            let old = previous?.entry(document.key)
+            let old = previous?.entry(document.key, hash: document.hash)
             if let previous, let old, previous.equals(old.digest, digest) {
                 return Entry(document: document, digest: digest, id: ids[index], old: old, previous: old, terms: nil)
             }
@@ -137,7 +138,7 @@ enum SearchIndex {
                 matched += 1
                 // The same digest is the same title, date, kind and terms.
                 if entry.previous != nil && old.id == entry.id { continue }
-                if old.id != entry.id || !known.equals(old.title, entry.document.title) || !known.equals(old.date, entry.document.date)
+                if old.id != entry.id || !known.equals(old.title, entry.document.title) || !known.equals(old.date, entry.document.date?.iso ?? "")
                     || !known.equals(old.kind, entry.document.kind) {
                     dirtyChunks[layout.chunk(old.id)] = true
                     dirtyChunks[layout.chunk(entry.id)] = true
@@ -181,26 +182,31 @@ enum SearchIndex {
 
         clock.mark("dirty")
         // The postings of the shards written anew, from every document's terms, in number order.
-        let byNumber = entries.indices.sorted { entries[$0].id < entries[$1].id }
+        let byNumber = entries.indices.map { entries[$0].id << 32 | $0 }.sorted().map { $0 & 0xFFFF_FFFF }
         var buckets = [[UInt64]](repeating: [], count: layout.shards)
         if dirtyShards.contains(true) {
-            for index in byNumber {
-                let entry = entries[index]
-                let id = UInt64(entry.id) << 1
-                func add(_ term: UInt32, _ title: UInt64) {
-                    let shard = layout.shard(term)
-                    if dirtyShards[shard] { buckets[shard].append(UInt64(term) << 32 | id | title) }
-                }
-                if let terms = entry.terms {
-                    for term in terms.title { add(term, 1) }
-                    for term in terms.body { add(term, 0) }
-                } else if let old = entry.previous, let known = previous {
-                    known.forEachTerm(old.titleTerms) { add($0, 1) }
-                    known.forEachTerm(old.bodyTerms) { add($0, 0) }
+            let mask = UInt32(layout.shards - 1)
+            dirtyShards.withUnsafeBufferPointer { dirty in
+                for index in byNumber {
+                    let id = UInt64(entries[index].id) << 1
+                    if let terms = entries[index].terms {
+                        for term in terms.title where dirty[Int(term & mask)] { buckets[Int(term & mask)].append(UInt64(term) << 32 | id | 1) }
+                        for term in terms.body where dirty[Int(term & mask)] { buckets[Int(term & mask)].append(UInt64(term) << 32 | id) }
+                    } else if let old = entries[index].previous, let previous {
+                        // Read where they lie in the mapped cache.
+                        for (range, title) in [(old.titleTerms, UInt64(1)), (old.bodyTerms, 0)] {
+                            var offset = range.lowerBound
+                            while offset < range.upperBound {
+                                let term = UInt32(littleEndian: previous.base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+                                if dirty[Int(term & mask)] { buckets[Int(term & mask)].append(UInt64(term) << 32 | id | title) }
+                                offset += 4
+                            }
+                        }
+                    }
                 }
             }
         }
-        let shardBytes = Parallel.map(layout.shards, parallel: parallel) { [dirtyShards, buckets] shard -> [UInt8]? in
+        let shardBytes = Parallel.map(layout.shards, chunk: 8, parallel: parallel) { [dirtyShards, buckets] shard -> [UInt8]? in
             guard dirtyShards[shard] else { return nil }
             return shardJSON(buckets[shard].sorted())
         }
@@ -209,13 +215,13 @@ enum SearchIndex {
         for index in byNumber where dirtyChunks[layout.chunk(entries[index].id)] {
             inChunk[layout.chunk(entries[index].id)].append((entries[index].id, entries[index].document))
         }
-        let chunkBytes = Parallel.map(layout.chunks, parallel: parallel) { [dirtyChunks, inChunk] chunk -> [UInt8]? in
+        let chunkBytes = Parallel.map(layout.chunks, chunk: 8, parallel: parallel) { [dirtyChunks, inChunk] chunk -> [UInt8]? in
             dirtyChunks[chunk] ? chunkJSON(inChunk[chunk]) : nil
         }
-        let shardDigests = Parallel.map(layout.shards, parallel: parallel) { shard in
+        let shardDigests = Parallel.map(layout.shards, chunk: 64, parallel: parallel) { shard in
             shardBytes[shard].map { SHA256.hex($0) } ?? known?.shardDigests[shard] ?? ""
         }
-        let chunkDigests = Parallel.map(layout.chunks, parallel: parallel) { chunk in
+        let chunkDigests = Parallel.map(layout.chunks, chunk: 64, parallel: parallel) { chunk in
             chunkBytes[chunk].map { SHA256.hex($0) } ?? known?.chunkDigests[chunk] ?? ""
         }
 
@@ -247,11 +253,10 @@ enum SearchIndex {
             for entry in entries {
                 let document = entry.document
                 if let terms = entry.terms {
-                    writer.add(key: document.key, digest: entry.digest, title: document.title, date: document.date,
+                    writer.add(key: document.key, digest: entry.digest, title: document.title, date: document.date?.iso ?? "",
                                kind: document.kind, id: entry.id, terms: terms)
                 } else if let old = entry.previous, let previous {
-                    writer.add(key: document.key, digest: entry.digest, title: document.title, date: document.date,
-                               kind: document.kind, id: entry.id, copying: old, from: previous)
+                    writer.add(id: entry.id, copying: old, from: previous)
                 }
             }
             return writer.finish(shardDigests: shardDigests, chunkDigests: chunkDigests)
@@ -259,71 +264,99 @@ enum SearchIndex {
         return Output(files: files, cache: cache)
     }
 
-    /// The documents sorted by path (UTF-8 byte order), the first of any at one path.
-    static func inPathOrder(_ documents: [SearchDocument]) -> [SearchDocument] {
-        let sorted = ByteOrder.sorted(documents, by: \.key)
-        guard sorted.count > 1 else { return sorted }
-        var unique = [sorted[0]]
-        unique.reserveCapacity(sorted.count)
-        for document in sorted.dropFirst() where document.key != unique[unique.count - 1].key { unique.append(document) }
-        return unique
+    /// The documents in key order (`keyOrder`), the first of any at one path.
+    static func inKeyOrder(_ documents: [SearchDocument]) -> [SearchDocument] {
+        // Numbers sorted (hash, then place), the few equal hashes then ordered by path.
+        var order = documents.indices.map { UInt64(documents[$0].hash) << 32 | UInt64($0) }
+        order.sort()
+        var start = 0
+        while start < order.count {
+            var end = start + 1
+            while end < order.count && order[end] >> 32 == order[start] >> 32 { end += 1 }
+            if end - start > 1 {
+                let keys = { (value: UInt64) in documents[Int(value & 0xFFFF_FFFF)].key }
+                order[start..<end].sort { keyOrder(0, keys($0), 0, keys($1)) }
+            }
+            start = end
+        }
+        // A path twice: the first kept (checked on the numbers, the paths compared only for equal hashes).
+        var kept = order
+        if order.count > 1, (1..<order.count).contains(where: { order[$0] >> 32 == order[$0 - 1] >> 32 }) {
+            kept = [order[0]]
+            for value in order.dropFirst()
+            where documents[Int(value & 0xFFFF_FFFF)].key != documents[Int(kept[kept.count - 1] & 0xFFFF_FFFF)].key {
+                kept.append(value)
+            }
+        }
+        return kept.map { documents[Int($0 & 0xFFFF_FFFF)] }
+    }
+
+    /// The order of documents in the index and its cache: by the hash of the path, then by the
+    /// path's UTF-8 bytes (a sort of numbers, the bytes compared only when two hashes are equal).
+    static func keyOrder(_ hashA: UInt32, _ a: String, _ hashB: UInt32, _ b: String) -> Bool {
+        hashA != hashB ? hashA < hashB : ByteOrder.compare(a, b) == .less
     }
 
     /// What a document's terms and entry are made from, when the caller gave no digest.
     static func contentDigest(_ document: SearchDocument) -> String {
         var hash = SHA256()
-        for part in [document.title, document.date, document.kind, document.html ?? ""] {
+        for part in [document.title, document.date?.iso ?? "", document.kind, document.html ?? ""] {
             hash.update(Array(part.utf8))
             hash.update([0])
         }
         return "c:" + hash.finalizeHex()
     }
 
-    /// `{"<term>":[p, p …], …}` from `term << 32 | number << 1 | title`, sorted.
+    /// `{"<term>":"<postings>", …}` from `term << 32 | number << 1 | title`, sorted: each term's
+    /// numbers (`postingValues`) written `writeCompact`.
     static func shardJSON(_ postings: [UInt64]) -> [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(postings.count * 4 + 16)
+        output.reserveCapacity(postings.count * 2 + 16)
         output.append(UInt8(ascii: "{"))
         var currentTerm: UInt64 = .max
         var previousID: UInt64 = 0
         for posting in postings {
             let term = posting >> 32, value = posting & 0xFFFF_FFFF
             if term != currentTerm {
-                if currentTerm != .max { output += "],".utf8 }
+                if currentTerm != .max { output += "\",".utf8 }
                 output.append(UInt8(ascii: "\""))
                 output += String(term, radix: 36).utf8
-                output += "\":[".utf8
-                writeNumber(value, into: &output)
+                output += "\":\"".utf8
+                writeCompact(value, into: &output)
                 currentTerm = term
             } else {
-                output.append(UInt8(ascii: ","))
-                writeNumber(((value >> 1) - previousID) << 1 | value & 1, into: &output)
+                writeCompact(((value >> 1) - previousID) << 1 | value & 1, into: &output)
             }
             previousID = value >> 1
         }
-        if currentTerm != .max { output.append(UInt8(ascii: "]")) }
+        if currentTerm != .max { output.append(UInt8(ascii: "\"")) }
         output += "}\n".utf8
         return output
     }
 
+    /// Base-32 digits of a number, most significant first: `0`–`9`, `a`–`v` for every digit
+    /// but the last, which is one of `finalDigits` (so numbers need no separator). Small
+    /// numbers, the usual gaps between document numbers, take one character.
+    static let moreDigits = Array("0123456789abcdefghijklmnopqrstuv".utf8)
+    static let finalDigits = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz-_".utf8)
+
+    @inline(__always) static func writeCompact(_ value: UInt64, into output: inout [UInt8]) {
+        var shift: UInt64 = 0
+        while shift < 60 && value >> (shift + 5) > 0 { shift += 5 }
+        while shift > 0 {
+            output.append(moreDigits[Int((value >> shift) & 31)])
+            shift -= 5
+        }
+        output.append(finalDigits[Int(value & 31)])
+    }
+
     /// `{"ids":[…],"days":[…]}` from documents in number order (undated ones left out).
-    static func datesJSON(_ documents: [(id: Int, date: String)]) -> [UInt8] {
+    static func datesJSON(_ documents: [(id: Int, date: Day?)]) -> [UInt8] {
         var ids: [UInt8] = [], days: [UInt8] = []
         var previous = 0
-        for (id, date) in documents {
-            // `YYYY-MM-DD` read digit by digit (ten thousand dates: no substrings).
-            var parts = [0, 0, 0], part = 0, valid = date.utf8.count == 10
-            for byte in date.utf8 where valid {
-                if byte == UInt8(ascii: "-") {
-                    part += 1
-                    valid = part < 3
-                } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
-                    parts[part] = parts[part] * 10 + Int(byte - UInt8(ascii: "0"))
-                } else {
-                    valid = false
-                }
-            }
-            guard valid && part == 2 else { continue }
+        for (id, day) in documents {
+            guard let day else { continue }
+            let parts = [day.year, day.month, day.day]
             if !ids.isEmpty {
                 ids.append(UInt8(ascii: ","))
                 days.append(UInt8(ascii: ","))
@@ -341,7 +374,7 @@ enum SearchIndex {
         for (position, (id, document)) in documents.enumerated() {
             if position > 0 { output.append(UInt8(ascii: ",")) }
             output += "\"\(id)\":[".utf8
-            for (field, text) in [document.title, document.key, document.date, document.kind].enumerated() {
+            for (field, text) in [document.title, document.key, document.date?.iso ?? "", document.kind].enumerated() {
                 if field > 0 { output.append(UInt8(ascii: ",")) }
                 JSON.writeString(text, into: &output)
             }

@@ -25,6 +25,8 @@ struct ByteWriter {
     /// Bytes written before by another writer, as they are.
     mutating func raw(_ slice: ArraySlice<UInt8>) { bytes.append(contentsOf: slice) }
 
+    mutating func raw(_ buffer: UnsafeRawBufferPointer) { bytes.append(contentsOf: buffer) }
+
     mutating func string(_ value: String) {
         var value = value
         value.withUTF8 { utf8 in

@@ -18,6 +18,21 @@ enum Parallel {
         }
     }
 
+    /// The same, the indices taken `chunk` at a time by each thread: for work too small per index
+    /// to be worth a dispatch of its own.
+    static func map<Value: Sendable>(_ count: Int, chunk: Int, parallel: Bool = true,
+                                     _ transform: @Sendable (Int) -> Value) -> [Value] {
+        guard parallel, count > chunk else { return (0..<count).map(transform) }
+        return Array(unsafeUninitializedCapacity: count) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            let slots = ResultSlots(base: base)
+            DispatchQueue.concurrentPerform(iterations: (count + chunk - 1) / chunk) { part in
+                for index in (part * chunk)..<min(count, (part + 1) * chunk) { slots.put(transform(index), at: index) }
+            }
+            initialized = count
+        }
+    }
+
     /// The same over chunks of `size` indices, for work that sets something up
     /// once per chunk (a compressor, a loader); the chunks' results joined in order.
     static func mapChunks<Value: Sendable>(_ count: Int, size: Int,
