@@ -250,6 +250,8 @@ else
         # 危化 (a bigram of 危化品) finds the flood-season notice, its snippet marked; 2026 (a word) finds many.
         search "$s" "$url" "危化" "href=\"${prefix}notices/zhuxunqi-2026/\"" '<mark>危化</mark>' '条包含“危化”的结果'
         search "$s" "$url" "2026 通报" "href=\"${prefix}circulars/" '<mark>2026</mark>'
+        # Full-width digits are the ASCII ones (the script folds them as the build does).
+        search "$s" "$url" "２０２６ 通报" "href=\"${prefix}circulars/"
         search "$s" "$url" "没有这样的词语组合" '没有找到包含'
     done
 fi

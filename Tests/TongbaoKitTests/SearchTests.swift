@@ -42,6 +42,19 @@ import Testing
         return terms
     }
 
+    /// A small seeded generator: the same long text on every run.
+    struct SplitMix {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
     static let samples = [
         "关于开展危化品企业安全生产专项检查的通知", "危", "危 化", "2021年6月18日（星期五）09:00", "GB/T 9704-2012《党政机关公文格式》",
         "ＧＢ／Ｔ　９７０４", "安委办〔2026〕3号", "Mixed中文English混排123abc", "𠀀𠀁 extension B", "emoji 🚒 消防车",
@@ -49,7 +62,14 @@ import Testing
     ]
 
     @Test func termsFollowTheRules() {
-        for text in SearchTests.samples {
+        // And a long text: thousands of distinct bigrams and words (the collector's set grows several times).
+        var generator = SplitMix(seed: 7)
+        let long = (0..<6000).map { _ -> String in
+            let pick = generator.next() % 10
+            if pick == 0 { return " w\(generator.next() % 5000) " }
+            return String(Character(Unicode.Scalar(UInt32(0x4E00 + Int(generator.next() % 300))) ?? "字"))
+        }.joined()
+        for text in SearchTests.samples + [long] {
             for everyHan in [false, true] {
                 let expected = Set(SearchTests.referenceTerms(text, everyHan: everyHan).map(SearchTerms.hash))
                 let made = SearchTerms.terms(ofText: text, everyHan: everyHan)

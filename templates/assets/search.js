@@ -58,6 +58,8 @@
       else { endHan(); endWord(); }
     }
     endHan(); endWord();
+    // A pasted paragraph is not a query: its first terms are enough (and each is a file to fetch).
+    terms = terms.slice(0, 24);
     phrases.sort(function (a, b) { return b.length - a.length; });
     return { terms: terms, phrases: phrases };
   }

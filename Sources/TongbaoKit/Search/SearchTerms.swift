@@ -127,7 +127,12 @@ enum SearchTerms {
     struct Collector {
         /// Every Han character is a term too (a title's).
         let everyHan: Bool
+        /// The distinct terms so far, in the order first met.
         private(set) var terms: [UInt32] = []
+        /// An open-addressing set of `terms` (0 marks a free slot; the term 0 is `hasZero`): a body's
+        /// thousand-odd terms are made distinct as they come, instead of sorting them all.
+        private var slots: [UInt32]
+        private var hasZero = false
         /// The previous scalar, when it was a Han character; and how long the run of them is.
         private var previousHan: UInt32 = 0
         private var runLength = 0
@@ -138,14 +143,43 @@ enum SearchTerms {
         init(everyHan: Bool) {
             self.everyHan = everyHan
             terms.reserveCapacity(512)
+            slots = [UInt32](repeating: 0, count: 1024)
+        }
+
+        /// Adds a term unless it is there already.
+        @inline(__always) private mutating func add(_ term: UInt32) {
+            if term == 0 {
+                if !hasZero { hasZero = true; terms.append(0) }
+                return
+            }
+            var mask = slots.count - 1
+            // Kept at most half full.
+            if 2 * terms.count >= slots.count {
+                slots = [UInt32](repeating: 0, count: 2 * slots.count)
+                mask = slots.count - 1
+                for old in terms where old != 0 {
+                    var slot = Int((old &* 0x9E37_79B1) >> 7) & mask
+                    while slots[slot] != 0 { slot = (slot + 1) & mask }
+                    slots[slot] = old
+                }
+            }
+            var slot = Int((term &* 0x9E37_79B1) >> 7) & mask
+            while true {
+                let found = slots[slot]
+                if found == term { return }
+                if found == 0 { break }
+                slot = (slot + 1) & mask
+            }
+            slots[slot] = term
+            terms.append(term)
         }
 
         mutating func take(_ scalar: UInt32) {
             let value = SearchTerms.folded(scalar)
             if SearchTerms.isHan(value) {
                 endWord()
-                if runLength > 0 { terms.append(SearchTerms.feed(SearchTerms.feed(SearchTerms.offsetBasis, previousHan), value)) }
-                if everyHan { terms.append(SearchTerms.feed(SearchTerms.offsetBasis, value)) }
+                if runLength > 0 { add(SearchTerms.feed(SearchTerms.feed(SearchTerms.offsetBasis, previousHan), value)) }
+                if everyHan { add(SearchTerms.feed(SearchTerms.offsetBasis, value)) }
                 previousHan = value
                 runLength += 1
             } else if value >= 0x30 && value <= 0x39 || value >= 0x61 && value <= 0x7A {
@@ -163,12 +197,12 @@ enum SearchTerms {
         }
 
         private mutating func endHan() {
-            if runLength == 1 && !everyHan { terms.append(SearchTerms.feed(SearchTerms.offsetBasis, previousHan)) }
+            if runLength == 1 && !everyHan { add(SearchTerms.feed(SearchTerms.offsetBasis, previousHan)) }
             runLength = 0
         }
 
         private mutating func endWord() {
-            if wordLength > 0 { terms.append(word) }
+            if wordLength > 0 { add(word) }
             word = SearchTerms.offsetBasis
             wordLength = 0
         }
@@ -177,10 +211,7 @@ enum SearchTerms {
         mutating func finish() -> [UInt32] {
             separate()
             terms.sort()
-            var unique: [UInt32] = []
-            unique.reserveCapacity(terms.count)
-            for term in terms where unique.last != term { unique.append(term) }
-            return unique
+            return terms
         }
     }
 }
