@@ -193,6 +193,16 @@ import Testing
                                     html: "<p>安全生产17号 危化品检查 燃气</p>")
         let written = published.rebuild(edited)
         #expect(written.contains { $0.hasPrefix("search/docs/") } && written.count <= 6, "\(written.sorted())")
+        // A new document: the shards of its terms, its chunk, the count and the dates; nothing else.
+        let added = SearchDocument(key: "notices/added/", title: "新增通知", date: Day(year: 2026, month: 2, day: 1), kind: "通知",
+                                   digest: nil, html: "<p>危化品检查</p>")
+        let layout = SearchIndex.Layout(documents: 201)
+        let terms = SearchIndex.terms(title: added.title, html: added.html ?? "")
+        var allowed = Set((terms.title + terms.body).map { SearchIndex.shardPath(layout.shard($0)) })
+        allowed.formUnion([SearchIndex.metaPath, SearchIndex.datesPath])
+        let addedWrites = published.rebuild(edited + [added])
+        #expect(addedWrites.filter { $0.hasPrefix("search/docs/") }.count == 1)
+        #expect(addedWrites.filter { !$0.hasPrefix("search/docs/") }.isSubset(of: allowed), "\(addedWrites.sorted())")
         // A file missing from the previous output is written again.
         published.files[SearchIndex.shardPath(0)] = nil
         #expect(published.rebuild(edited).contains(SearchIndex.shardPath(0)))

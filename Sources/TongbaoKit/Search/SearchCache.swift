@@ -193,19 +193,16 @@ final class SearchCache: @unchecked Sendable {
         return equals(entry.digest, digest)
     }
 
+    /// The terms at `range` (a term list of an entry).
     func terms(_ range: Range<Int>) -> [UInt32] {
         var terms: [UInt32] = []
         terms.reserveCapacity(range.count / 4)
-        forEachTerm(range) { terms.append($0) }
-        return terms
-    }
-
-    @inline(__always) func forEachTerm(_ range: Range<Int>, _ body: (UInt32) -> Void) {
         var offset = range.lowerBound
         while offset < range.upperBound {
-            body(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+            terms.append(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
             offset += 4
         }
+        return terms
     }
 
     /// Reads `ByteWriter`'s numbers and strings from the mapping; nil past the end or on a malformed value.
@@ -243,7 +240,7 @@ final class SearchCache: @unchecked Sendable {
         }
     }
 
-    /// Writes a cache: the header and layout, then `add` each entry in path order, then `finish`.
+    /// Writes a cache: the header and layout, then `add` each entry in key order, then `finish`.
     struct Writer {
         private var head: ByteWriter
         private var terms: [UInt8] = []

@@ -21,9 +21,11 @@ import Foundation
 /// Everything is a function of the published documents alone, so a build
 /// with the cache and one without write the same bytes. A document's number
 /// is the hash of its path, moved on to the next free number when taken (in
-/// path order), in a space four times the number of documents; so an edited
+/// key order: `keyOrder`), in a space four times the number of documents; so an edited
 /// or added document changes only the shards of the terms it gained or lost,
-/// and its own chunk. The cache (`SearchCache`) keeps each document's terms,
+/// its own chunk, and `meta.json` and `dates.json` when the count or a date
+/// changes. (When the number of documents passes a power of two, the layout
+/// grows and every file is written once.) The cache (`SearchCache`) keeps each document's terms,
 /// so a rebuild reads and tokenises only the documents that changed and
 /// writes only the files they touch; the others are the previous build's.
 enum SearchIndex {
