@@ -82,6 +82,8 @@ import Testing
         #expect(site.build(asOf: Day(year: 2021, month: 5, day: 31)).succeeded)
         all = everything(site)
         #expect(all.contains("丙商贸有限公司") && all.contains("以上单位已责令整改"))
+        // The search index holds terms, not text: it is asked.
+        #expect(try SearchTests.search(site.output, "丙商贸").contains("exposures/2021-05/"))
         let json = site.text("exposures/index.json")
         #expect(json.contains("\"as_of\": \"2021-05-31\""))
         #expect(json.range(of: "CF-3")!.lowerBound < json.range(of: "CF-2")!.lowerBound) // newest first
@@ -94,6 +96,7 @@ import Testing
         #expect(!all.contains("丙商贸有限公司") && !all.contains("县应急罚〔2021〕3号") && !all.contains("以上单位已责令整改"))
         #expect(!FileManager.default.fileExists(atPath: site.output.appendingPathComponent("exposures/2021-05").path))
         #expect(!site.text("sitemap.xml").contains("exposures/2021-05/"))
+        #expect(try SearchTests.search(site.output, "丙商贸").isEmpty, "an expired exposure is still found by the search")
         #expect(all.contains("甲化工有限公司")) // CF-1's last day is 10 June
         // After CF-1's window: only CF-2, in March's batch, still numbered 第1批.
         #expect(site.build(asOf: Day(year: 2021, month: 6, day: 11)).succeeded)
