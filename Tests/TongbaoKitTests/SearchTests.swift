@@ -114,9 +114,13 @@ import Testing
         }
 
         /// The index built from `documents` over this one; what it wrote anew.
-        mutating func rebuild(_ documents: [SearchDocument], useCache: Bool = true) -> Set<String> {
+        /// - Parameter patch: the previous files can be read (shards are patched); else every changed shard is made
+        ///   from the documents' terms.
+        mutating func rebuild(_ documents: [SearchDocument], useCache: Bool = true, patch: Bool = true) -> Set<String> {
             let previous = useCache ? SearchCache(bytes: cache, tool: CacheStore.toolIdentity()) : nil
-            let output = SearchIndex.build(documents, previous: previous, renderCache: useCache ? renderCache : RenderCache())
+            let before = files
+            let output = SearchIndex.build(documents, previous: previous, renderCache: useCache ? renderCache : RenderCache(),
+                                           read: { patch ? before[$0] : nil })
             var next: [String: [UInt8]] = [:], written = Set<String>()
             for file in output.files {
                 switch file.content {
@@ -167,7 +171,8 @@ import Testing
                 }
             }
             if round % 10 == 9 { documents += (0..<30).map { SearchTests.document(next + $0, generator: &generator) }; next += 30 }
-            _ = kept.rebuild(documents)
+            // Patched from the previous files, or (every third round) made from the kept terms.
+            _ = kept.rebuild(documents, patch: round % 3 != 2)
             fresh = Published()
             _ = fresh.rebuild(documents, useCache: false)
             let differing = Set(kept.files.keys).union(fresh.files.keys).filter { kept.files[$0] != fresh.files[$0] }
@@ -271,6 +276,13 @@ import Testing
         for value in values { SearchIndex.writeCompact(value, into: &output) }
         #expect(SearchTests.compactNumbers(String(decoding: output, as: UTF8.self)) == values.map { Int($0) })
         #expect(output.count == 1 + 1 + 1 + 2 + 2 + 2 + 3 + 4 + 4 + 5 + 7)
+        // A shard reads back as written; anything else is no shard (and the shard is made from the terms).
+        let postings: [UInt64] = [1 << 32 | 4 << 1 | 1, 1 << 32 | 70_000 << 1, 0xFFFF_FFFF << 32 | 3 << 1].sorted()
+        #expect(SearchIndex.parseShard(SearchIndex.shardJSON(postings)) == postings)
+        #expect(SearchIndex.parseShard(SearchIndex.shardJSON([])) == [])
+        for broken in ["", "{", "{\"1\":\"A", "{\"1\":\"a\"}", "{\"1\":\"A\",}", "{\"Z\":\"A\"}", "[]", "{\"zzzzzzzzz\":\"A\"}"] {
+            #expect(SearchIndex.parseShard(Array(broken.utf8)) == nil, "\(broken)")
+        }
         // Nothing a JSON string must escape.
         #expect(!output.contains(UInt8(ascii: "\"")) && !output.contains(UInt8(ascii: "\\")))
     }

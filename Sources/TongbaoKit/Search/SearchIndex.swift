@@ -96,8 +96,9 @@ enum SearchIndex {
 
     /// - Parameter previous: the index the previous build of this output made (its cache).
     /// - Parameter renderCache: the previous build's files, for the index files this build leaves as they are.
+    /// - Parameter read: reads a previous build's file (a shard patched rather than made anew from every document's terms).
     static func build(_ documents: [SearchDocument], previous: SearchCache?, renderCache: RenderCache,
-                      parallel: Bool = true) -> Output {
+                      parallel: Bool = true, read: (String) -> [UInt8]? = { ContentFiles.byteArray($0) }) -> Output {
         var clock = PhaseClock()
         defer { clock.report(prefix: "search/") }
         // In key order (`keyOrder`), one document per path (two at one path are a build error found elsewhere).
@@ -127,19 +128,24 @@ enum SearchIndex {
         // What changed since the previous build: the shards of the terms gained or lost, the chunks of entries changed.
         var dirtyShards = [Bool](repeating: known == nil, count: layout.shards)
         var dirtyChunks = [Bool](repeating: known == nil, count: layout.chunks)
+        // Numbers whose postings are gone (documents changed, moved or removed), and the entries whose postings are new.
+        var gone = Set<Int>(), fresh: [Int] = []
         if let known {
             func mark(_ terms: [UInt32]) { for term in terms { dirtyShards[layout.shard(term)] = true } }
             var matched = 0
-            for entry in entries {
+            for (index, entry) in entries.enumerated() {
                 guard let old = entry.old else {
                     mark(entry.terms?.title ?? [])
                     mark(entry.terms?.body ?? [])
                     dirtyChunks[layout.chunk(entry.id)] = true
+                    fresh.append(index)
                     continue
                 }
                 matched += 1
                 // The same digest is the same title, date, kind and terms.
                 if entry.previous != nil && old.id == entry.id { continue }
+                gone.insert(old.id)
+                fresh.append(index)
                 if old.id != entry.id || !known.equals(old.title, entry.document.title) || !known.equals(old.date, entry.document.date?.iso ?? "")
                     || !known.equals(old.kind, entry.document.kind) {
                     dirtyChunks[layout.chunk(old.id)] = true
@@ -157,6 +163,7 @@ enum SearchIndex {
             // Documents gone since (each path is once in each list: all the previous ones matched, none is gone).
             let present = matched == known.entries.count ? [] : Set(entries.map(\.document.key))
             for old in known.entries where matched < known.entries.count && !present.contains(known.text(old.key)) {
+                gone.insert(old.id)
                 mark(known.terms(old.titleTerms))
                 mark(known.terms(old.bodyTerms))
                 dirtyChunks[layout.chunk(old.id)] = true
@@ -183,12 +190,32 @@ enum SearchIndex {
         }
 
         clock.mark("dirty")
-        // The postings of the shards written anew, from every document's terms, in number order.
+        // The postings of the shards written anew: the previous file's, less the documents gone and plus the
+        // new ones (a rebuild); else from every document's terms, in number order.
         let byNumber = entries.indices.map { entries[$0].id << 32 | $0 }.sorted().map { $0 & 0xFFFF_FFFF }
         var buckets = [[UInt64]](repeating: [], count: layout.shards)
-        if dirtyShards.contains(true) {
+        var toScan = dirtyShards
+        if let known, dirtyShards.contains(true) {
+            var added = [[UInt64]](repeating: [], count: layout.shards)
+            for index in fresh {
+                let id = UInt64(entries[index].id) << 1
+                let terms = entries[index].terms
+                    ?? entries[index].previous.map { Terms(title: known.terms($0.titleTerms), body: known.terms($0.bodyTerms)) }
+                    ?? Terms(title: [], body: [])
+                for term in terms.title where dirtyShards[layout.shard(term)] { added[layout.shard(term)].append(UInt64(term) << 32 | id | 1) }
+                for term in terms.body where dirtyShards[layout.shard(term)] { added[layout.shard(term)].append(UInt64(term) << 32 | id) }
+            }
+            for shard in 0..<layout.shards where dirtyShards[shard] {
+                guard let page = renderCache.pages[shardPath(shard)], page.digest == FileFinishing.bytesDigest(known.shardDigests[shard]),
+                      let bytes = read(page.file.location), var postings = parseShard(bytes) else { continue }
+                if !gone.isEmpty { postings.removeAll { gone.contains(Int(($0 & 0xFFFF_FFFF) >> 1)) } }
+                buckets[shard] = postings + added[shard]
+                toScan[shard] = false
+            }
+        }
+        if toScan.contains(true) {
             let mask = UInt32(layout.shards - 1)
-            dirtyShards.withUnsafeBufferPointer { dirty in
+            toScan.withUnsafeBufferPointer { dirty in
                 for index in byNumber {
                     let id = UInt64(entries[index].id) << 1
                     if let terms = entries[index].terms {
@@ -334,6 +361,62 @@ enum SearchIndex {
         if currentTerm != .max { output.append(UInt8(ascii: "\"")) }
         output += "}\n".utf8
         return output
+    }
+
+    /// The postings of a shard file `shardJSON` wrote, as `term << 32 | number << 1 | title`; nil if it is not one.
+    static func parseShard(_ bytes: [UInt8]) -> [UInt64]? {
+        var postings: [UInt64] = []
+        postings.reserveCapacity(bytes.count)
+        var digits = [Int16](repeating: -1, count: 128)
+        for (value, byte) in moreDigits.enumerated() { digits[Int(byte)] = Int16(value) }
+        for (value, byte) in finalDigits.enumerated() { digits[Int(byte)] = Int16(32 + value) }
+        var index = 0
+        func expect(_ byte: UInt8) -> Bool {
+            guard index < bytes.count, bytes[index] == byte else { return false }
+            index += 1
+            return true
+        }
+        guard expect(UInt8(ascii: "{")) else { return nil }
+        var first = true
+        while index < bytes.count, bytes[index] != UInt8(ascii: "}") {
+            guard first || expect(UInt8(ascii: ",")), expect(UInt8(ascii: "\"")) else { return nil }
+            first = false
+            var term: UInt64 = 0
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+                let byte = bytes[index]
+                let digit: UInt8
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "z"): digit = byte - UInt8(ascii: "a") + 10
+                default: return nil
+                }
+                term = term * 36 + UInt64(digit)
+                guard term <= UInt64(UInt32.max) else { return nil }
+                index += 1
+            }
+            guard expect(UInt8(ascii: "\"")), expect(UInt8(ascii: ":")), expect(UInt8(ascii: "\"")) else { return nil }
+            var value: UInt64 = 0, id: UInt64 = 0, pending = true
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+                let byte = bytes[index]
+                guard byte < 128, digits[Int(byte)] >= 0, value < 1 << 40 else { return nil }
+                let digit = UInt64(digits[Int(byte)])
+                if digit < 32 {
+                    value = value * 32 + digit
+                    pending = true
+                } else {
+                    pending = false
+                    value = value * 32 + digit - 32
+                    id += value >> 1
+                    guard id < 1 << 31 else { return nil }
+                    postings.append(term << 32 | id << 1 | value & 1)
+                    value = 0
+                }
+                index += 1
+            }
+            // Every term has a document, and its last number is whole.
+            guard !pending, expect(UInt8(ascii: "\"")) else { return nil }
+        }
+        return expect(UInt8(ascii: "}")) ? postings : nil
     }
 
     /// Base-32 digits of a number, most significant first: `0`–`9`, `a`–`v` for every digit
