@@ -248,7 +248,8 @@ else
     for s in root sub; do
         if [ $s = root ]; then url="http://127.0.0.1:$port1/" prefix="/"; else url="http://127.0.0.1:${port2}/anwei/" prefix="/anwei/"; fi
         # 危化 (a bigram of 危化品) finds the flood-season notice, its snippet marked; 2026 (a word) finds many.
-        search "$s" "$url" "危化" "href=\"${prefix}notices/zhuxunqi-2026/\"" '<mark>危化</mark>' '条包含“危化”的结果'
+        search "$s" "$url" "危化" "href=\"${prefix}notices/zhuxunqi-2026/\"" '<mark>危化</mark>' '条包含“危化”的结果' \
+            "href=\"${prefix}notices/guoqing-zhongqiu-2025/\"" '<mark>危险化学品</mark>'
         search "$s" "$url" "2026 通报" "href=\"${prefix}circulars/" '<mark>2026</mark>'
         # Full-width digits are the ASCII ones (the script folds them as the build does).
         search "$s" "$url" "２０２６ 通报" "href=\"${prefix}circulars/"

@@ -70,6 +70,27 @@ import Testing
         #expect(SearchTerms.hash("") == 0x811C_9DC5 && SearchTerms.hash("a") == 0xE40C_292C && SearchTerms.hash("foobar") == 0xBF9C_F968)
     }
 
+    @Test func shortFormsFindTheFullNames() throws {
+        // A body with 危险化学品 gets 危化 and 化品; one with only 危险 and 化学 apart does not.
+        let full = SearchIndex.terms(title: "通知", html: "<p>加强危险化学品企业检查</p>")
+        #expect(Set(full.body).isSuperset(of: [SearchTerms.hash("危化"), SearchTerms.hash("化品")]))
+        let apart = SearchIndex.terms(title: "通知", html: "<p>危险作业和化学试剂</p>")
+        #expect(!apart.body.contains(SearchTerms.hash("危化")))
+        // In a title, the short form is a title term.
+        let titled = SearchIndex.terms(title: "关于安全生产委员会办公室的通知", html: "")
+        #expect(titled.title.contains(SearchTerms.hash("委办")) && !titled.body.contains(SearchTerms.hash("委办")))
+        // The script's table is the same one.
+        let script = try String(contentsOf: Paths.repository.appendingPathComponent("templates/assets/search.js"), encoding: .utf8)
+        let table = try #require(script.range(of: "var SHORT_FORMS = {").flatMap { start in
+            script.range(of: "};", range: start.upperBound..<script.endIndex).map { String(script[start.upperBound..<$0.lowerBound]) }
+        })
+        let pairs = table.split(separator: "\n").compactMap { line -> String? in
+            let parts = line.split(separator: "'")
+            return parts.count >= 4 ? "\(parts[1])=\(parts[3])" : nil
+        }
+        #expect(pairs == SearchTerms.shortForms.map { "\($0.short)=\($0.full)" })
+    }
+
     @Test func htmlTagsAndEntities() {
         func terms(_ html: String) -> Set<UInt32> { Set(SearchTerms.terms(ofHTML: html)) }
         func hashes(_ terms: String...) -> Set<UInt32> { Set(terms.map(SearchTerms.hash)) }
@@ -284,6 +305,8 @@ import Testing
         #expect(site.text("search/index.html").contains("search-query"))
         // 危化 (a bigram), 2026 (a word), a document number, words in a title and only in a body.
         #expect(try SearchTests.search(out, "危化").contains("notices/zhuxunqi-2026/"))
+        // A notice that only says 危险化学品 (the short form's terms come with the full name).
+        #expect(try SearchTests.search(out, "危化").contains("notices/guoqing-zhongqiu-2025/"))
         #expect(try SearchTests.search(out, "2026").count > 5)
         #expect(try SearchTests.search(out, "消防 燃气").contains { $0.hasPrefix("notices/") })
         #expect(try SearchTests.search(out, "不存在的词语组合").isEmpty)

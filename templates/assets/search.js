@@ -31,6 +31,19 @@
     if (c >= 0x41 && c <= 0x5A) c += 0x20;
     return c;
   }
+  // Short forms and the names documents write out in full (SearchTerms.shortForms: the build gives a document
+  // holding the full form the short form's terms; here the full form is marked in the results too).
+  var SHORT_FORMS = {
+    '危化品': '危险化学品',
+    '安委办': '安全生产委员会办公室',
+    '安委会': '安全生产委员会',
+    '应急局': '应急管理局',
+    '住建局': '住房和城乡建设局',
+    '市监局': '市场监督管理局',
+    '交通局': '交通运输局',
+    '重大隐患': '重大事故隐患'
+  };
+
   function isWord(c) { return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7A); }
 
   function hash(text) {
@@ -47,7 +60,13 @@
     function endHan() {
       if (han.length === 1) term(han[0]);
       for (var i = 1; i < han.length; i++) term(han[i - 1] + han[i]);
-      if (han.length) phrases.push(han.join(''));
+      if (han.length) {
+        var phrase = han.join('');
+        phrases.push(phrase);
+        Object.keys(SHORT_FORMS).forEach(function (short) {
+          if (phrase.length > 1 && (short.indexOf(phrase) >= 0 || phrase.indexOf(short) >= 0)) phrases.push(SHORT_FORMS[short]);
+        });
+      }
       han = [];
     }
     function endWord() { if (word) { term(word); phrases.push(word); } word = ''; }

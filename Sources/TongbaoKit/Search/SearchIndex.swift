@@ -71,8 +71,31 @@ enum SearchIndex {
     }
 
     static func terms(title: String, html: String) -> Terms {
-        let titleTerms = SearchTerms.terms(ofText: title, everyHan: true)
-        return Terms(title: titleTerms, body: difference(SearchTerms.terms(ofHTML: html), titleTerms))
+        var titleTerms = SearchTerms.terms(ofText: title, everyHan: true)
+        var bodyTerms = SearchTerms.terms(ofHTML: html)
+        // A name written out in full also gets its short form's terms (in the title if it is there).
+        var titleExtra: [UInt32] = [], bodyExtra: [UInt32] = []
+        for form in SearchTerms.shortFormTerms {
+            if form.full.allSatisfy({ contains(titleTerms, $0) }) {
+                titleExtra += form.short
+            } else if form.full.allSatisfy({ contains(titleTerms, $0) || contains(bodyTerms, $0) }) {
+                bodyExtra += form.short
+            }
+        }
+        if !titleExtra.isEmpty { titleTerms = Array(Set(titleTerms + titleExtra)).sorted() }
+        if !bodyExtra.isEmpty { bodyTerms = Array(Set(bodyTerms + bodyExtra)).sorted() }
+        return Terms(title: titleTerms, body: difference(bodyTerms, titleTerms))
+    }
+
+    /// Whether sorted `terms` holds `term`.
+    static func contains(_ terms: [UInt32], _ term: UInt32) -> Bool {
+        var low = 0, high = terms.count
+        while low < high {
+            let middle = (low + high) / 2
+            if terms[middle] == term { return true }
+            if terms[middle] < term { low = middle + 1 } else { high = middle }
+        }
+        return false
     }
 
     /// The index's files, and the cache for the next build (encoded on another thread while the build goes on).

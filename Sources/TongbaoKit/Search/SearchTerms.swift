@@ -10,6 +10,26 @@
 ///   one (link, emphasis) does not, and an entity (`&amp;`) is a separator.
 /// A term is known by the 32-bit FNV-1a hash of its UTF-8 bytes.
 enum SearchTerms {
+    /// Short forms office staff type for names the documents write out in full: a document
+    /// holding every bigram of the full form also gets the short form's terms, so `危化` finds
+    /// a notice that only says 危险化学品. The theme's script has the same table (`SHORT_FORMS`),
+    /// to mark the full form in the results.
+    static let shortForms: [(short: String, full: String)] = [
+        ("危化品", "危险化学品"),
+        ("安委办", "安全生产委员会办公室"),
+        ("安委会", "安全生产委员会"),
+        ("应急局", "应急管理局"),
+        ("住建局", "住房和城乡建设局"),
+        ("市监局", "市场监督管理局"),
+        ("交通局", "交通运输局"),
+        ("重大隐患", "重大事故隐患"),
+    ]
+
+    /// `shortForms` as terms.
+    static let shortFormTerms: [(short: [UInt32], full: [UInt32])] = shortForms.map {
+        (terms(ofText: $0.short, everyHan: false), terms(ofText: $0.full, everyHan: false))
+    }
+
     static let offsetBasis: UInt32 = 0x811C_9DC5
     static let prime: UInt32 = 0x0100_0193
 
