@@ -251,6 +251,9 @@ else
         search "$s" "$url" "危化" "href=\"${prefix}notices/zhuxunqi-2026/\"" '<mark>危化</mark>' '条包含“危化”的结果' \
             "href=\"${prefix}notices/guoqing-zhongqiu-2025/\"" '<mark>危险化学品</mark>'
         search "$s" "$url" "2026 通报" "href=\"${prefix}circulars/" '<mark>2026</mark>'
+        # A lone character beside other terms is not required (it is indexed only where it stands alone or
+        # in a title): 危化 品 finds the notice whose body says 危化品, as a whole match.
+        search "$s" "$url" "危化 品" "href=\"${prefix}notices/zhuxunqi-2026/\"" '条包含“危化 品”的结果'
         # Full-width digits are the ASCII ones (the script folds them as the build does).
         search "$s" "$url" "２０２６ 通报" "href=\"${prefix}circulars/"
         search "$s" "$url" "没有这样的词语组合" '没有找到包含'

@@ -55,10 +55,12 @@
   // The query's terms (each to be found) and its phrases (what is highlighted).
   function analyse(query) {
     var terms = [], phrases = [], seen = {};
-    function term(text) { if (!seen[text]) { seen[text] = true; terms.push({ text: text, hash: hash(text) }); } }
+    function term(text, lone) {
+      if (!seen[text]) { seen[text] = true; terms.push({ text: text, hash: hash(text), lone: !!lone }); }
+    }
     var han = [], word = '';
     function endHan() {
-      if (han.length === 1) term(han[0]);
+      if (han.length === 1) term(han[0], true);
       for (var i = 1; i < han.length; i++) term(han[i - 1] + han[i]);
       if (han.length) {
         var phrase = han.join('');
@@ -79,6 +81,10 @@
     endHan(); endWord();
     // A pasted paragraph is not a query: its first terms are enough (and each is a file to fetch).
     terms = terms.slice(0, 24);
+    // A lone Chinese character beside other terms ("2026年", "第3期") is indexed only where it stands
+    // alone or in a title: it adds to the score but is not required.
+    var others = terms.some(function (t) { return !t.lone; });
+    terms.forEach(function (t) { t.optional = others && t.lone; });
     phrases.sort(function (a, b) { return b.length - a.length; });
     return { terms: terms, phrases: phrases };
   }
@@ -120,18 +126,20 @@
 
   function rank(meta, terms, lists, dates) {
     var scores = new Map(), matched = new Map();
+    var required = terms.filter(function (term) { return !term.optional; }).length;
     terms.forEach(function (term, index) {
       var list = lists[index];
       if (!list.size) return;
       var idf = Math.log(1 + meta.documents / list.size);
       list.forEach(function (title, id) {
         scores.set(id, (scores.get(id) || 0) + idf * (title ? 3 : 1));
-        matched.set(id, (matched.get(id) || 0) + 1);
+        if (!term.optional) matched.set(id, (matched.get(id) || 0) + 1);
       });
     });
     var all = [], partial = [];
     scores.forEach(function (score, id) {
-      (matched.get(id) === terms.length ? all : partial).push({ id: id, score: score, hits: matched.get(id) });
+      var hits = matched.get(id) || 0;
+      if (hits) (hits === required ? all : partial).push({ id: id, score: score, hits: hits });
     });
     function order(a, b) {
       return (b.hits - a.hits) || (b.score - a.score) || ((dates.get(b.id) || 0) - (dates.get(a.id) || 0)) || (a.id - b.id);
