@@ -173,7 +173,7 @@
     if (at < text.length) parent.appendChild(document.createTextNode(text.slice(at)));
   }
 
-  // The passage of a page's main text around the first phrase found in it.
+  // The passage of a page's main text that holds the most of the phrases (110 characters or so).
   function snippet(html, phrases) {
     var page = new DOMParser().parseFromString(html, 'text/html');
     var main = page.querySelector('main') || page.body;
