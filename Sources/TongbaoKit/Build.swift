@@ -239,7 +239,7 @@ public enum Builder {
             CacheStore.saveDocuments(bytes, output: options.output)
         }
         // Pages made through a template (the search index's files, reused by their bytes, are not pages).
-        func isPage(_ file: OutputFile) -> Bool { file.digest.map { !$0.hasPrefix(FileFinishing.bytesDigest("")) } ?? false }
+        func isPage(_ file: OutputFile) -> Bool { file.digest.map { !FileFinishing.isBytesDigest($0) } ?? false }
         report.pages = files.count(where: isPage)
         report.pagesReused = files.count { if case .previous = $0.content { isPage($0) } else { false } }
         options.progress?(.rendered(pages: report.pages, reused: report.pagesReused, seconds: stageSeconds()))

@@ -76,6 +76,9 @@ enum FileFinishing {
     /// The render cache's key for a file not made through a template: its bytes' SHA-256.
     static func bytesDigest(_ sha256: String) -> String { "bytes:" + sha256 }
 
+    /// Whether a render-cache key is a `bytesDigest` (a file kept by its bytes, not a page made through a template).
+    static func isBytesDigest(_ digest: String) -> Bool { digest.hasPrefix("bytes:") }
+
     private static func finish(_ file: OutputFile, guardian: PrivacyGuard, compressor: OpaquePointer?, publishing: Bool,
                                cache: RenderCache) -> Result {
         if case .previous(let page) = file.content { return reuse(page, of: file.path, digest: file.digest, publishing: publishing) }

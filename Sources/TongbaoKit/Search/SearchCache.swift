@@ -51,7 +51,7 @@ final class SearchCache: @unchecked Sendable {
         guard fstat(descriptor, &status) == 0, status.st_size > 0,
               let mapped = mmap(nil, Int(status.st_size), PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED
         else { return nil }
-        self.init(mapped: UnsafeRawPointer(mapped), size: Int(status.st_size), tool: tool, owned: true)
+        self.init(mapped: UnsafeRawPointer(mapped), size: Int(status.st_size), tool: tool)
     }
 
     /// A cache from bytes in memory (tests): copied into a mapping of its own.
@@ -61,17 +61,15 @@ final class SearchCache: @unchecked Sendable {
         bytes.withUnsafeBytes { source in
             if let address = source.baseAddress { mapped.copyMemory(from: address, byteCount: bytes.count) }
         }
-        self.init(mapped: UnsafeRawPointer(mapped), size: bytes.count, tool: tool, owned: true)
+        self.init(mapped: UnsafeRawPointer(mapped), size: bytes.count, tool: tool)
     }
 
-    private let owned: Bool
-
-    private init?(mapped: UnsafeRawPointer, size: Int, tool: String, owned: Bool) {
+    /// - Parameter mapped: a mapping of `size` bytes this cache owns (unmapped when it goes, or at once when refused).
+    private init?(mapped: UnsafeRawPointer, size: Int, tool: String) {
         self.base = mapped
         self.size = size
-        self.owned = owned
         var reader = Reader(UnsafeRawBufferPointer(start: mapped, count: size))
-        func unmap() { if owned { munmap(UnsafeMutableRawPointer(mutating: mapped), size) } }
+        func unmap() { munmap(UnsafeMutableRawPointer(mutating: mapped), size) }
         guard reader.text() == SearchCache.format, reader.text() == tool,
               let ids = reader.count(), let shards = reader.count(), let chunks = reader.count(), let count = reader.count(),
               count <= size
@@ -87,8 +85,7 @@ final class SearchCache: @unchecked Sendable {
                   let kind = reader.range(), let id = reader.count(), id < ids,
                   let titleCount = reader.count(), let bodyCount = reader.count(), let termStart = reader.count()
             else { unmap(); return nil }
-            var hash = SearchTerms.offsetBasis
-            for offset in key { hash = (hash ^ UInt32(mapped.load(fromByteOffset: offset, as: UInt8.self))) &* SearchTerms.prime }
+            let hash = SearchTerms.hash(UnsafeRawBufferPointer(start: mapped + key.lowerBound, count: key.count))
             raw.append((Entry(start: start, hash: hash, key: key, digest: digest, title: title, date: date, kind: kind, id: id,
                               titleTerms: 0..<0, bodyTerms: 0..<0),
                         titleCount, bodyCount, termStart))
@@ -121,7 +118,7 @@ final class SearchCache: @unchecked Sendable {
     }
 
     deinit {
-        if owned { munmap(UnsafeMutableRawPointer(mutating: base), size) }
+        munmap(UnsafeMutableRawPointer(mutating: base), size)
     }
 
     /// Whether the bytes at `range` are `text`'s UTF-8.
@@ -147,14 +144,7 @@ final class SearchCache: @unchecked Sendable {
         return first.withUTF8 { a in
             second.withUTF8 { b in
                 third.withUTF8 { c -> Entry? in
-                    var hashed = SearchTerms.offsetBasis
-                    if let hash {
-                        hashed = hash
-                    } else {
-                        for byte in a { hashed = (hashed ^ UInt32(byte)) &* SearchTerms.prime }
-                        for byte in b { hashed = (hashed ^ UInt32(byte)) &* SearchTerms.prime }
-                        for byte in c { hashed = (hashed ^ UInt32(byte)) &* SearchTerms.prime }
-                    }
+                    let hashed = hash ?? SearchTerms.hash(c, from: SearchTerms.hash(b, from: SearchTerms.hash(a)))
                     var low = 0, high = entries.count
                     while low < high {
                         let middle = (low + high) / 2

@@ -41,13 +41,13 @@ enum SearchIndex {
         /// Term shards: a power of two, one per 32 documents (at most 1,024): about 10 KB each
         /// (3 KB compressed) for notices of a page or two.
         let shards: Int
-        /// Document chunks: 256 numbers (some 64 documents) each.
+        /// Document chunks: `idsPerChunk` numbers (some 64 documents) each.
         let chunks: Int
 
         init(documents: Int) {
-            ids = max(256, Layout.powerOfTwo(atLeast: 4 * documents))
+            ids = max(Layout.idsPerChunk, Layout.powerOfTwo(atLeast: 4 * documents))
             shards = min(1024, Layout.powerOfTwo(atLeast: (documents + 31) / 32))
-            chunks = ids / 256
+            chunks = ids / Layout.idsPerChunk
         }
 
         init(ids: Int, shards: Int, chunks: Int) {
@@ -61,7 +61,9 @@ enum SearchIndex {
         }
 
         @inline(__always) func shard(_ term: UInt32) -> Int { Int(term) & (shards - 1) }
-        @inline(__always) func chunk(_ id: Int) -> Int { id / 256 }
+        static let idsPerChunk = 256
+
+        @inline(__always) func chunk(_ id: Int) -> Int { id / Layout.idsPerChunk }
     }
 
     /// A document's terms: those of its title, and those only in its body; each sorted.
@@ -464,13 +466,12 @@ enum SearchIndex {
         var previous = 0
         for (id, day) in documents {
             guard let day else { continue }
-            let parts = [day.year, day.month, day.day]
             if !ids.isEmpty {
                 ids.append(UInt8(ascii: ","))
                 days.append(UInt8(ascii: ","))
             }
-            writeNumber(UInt64(id - previous), into: &ids)
-            writeNumber(UInt64(max(0, parts[0] * 372 + (parts[1] - 1) * 31 + parts[2] - 1)), into: &days)
+            ViewDigest.decimal(id - previous, into: &ids)
+            ViewDigest.decimal(max(0, day.year * 372 + (day.month - 1) * 31 + day.day - 1), into: &days)
             previous = id
         }
         return Array("{\"ids\":[".utf8) + ids + Array("],\"days\":[".utf8) + days + Array("]}\n".utf8)
@@ -490,25 +491,6 @@ enum SearchIndex {
         }
         output += "}\n".utf8
         return output
-    }
-
-    @inline(__always) static func writeNumber(_ value: UInt64, into output: inout [UInt8]) {
-        if value < 10 {
-            output.append(UInt8(ascii: "0") + UInt8(value))
-            return
-        }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        var rest = value
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            while rest > 0 {
-                buffer[count] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-                count += 1
-            }
-            for index in stride(from: count - 1, through: 0, by: -1) { output.append(buffer[index]) }
-        }
     }
 
     /// The elements of sorted `a` not in sorted `b`.

@@ -33,10 +33,13 @@ enum SearchTerms {
     static let offsetBasis: UInt32 = 0x811C_9DC5
     static let prime: UInt32 = 0x0100_0193
 
-    /// The hash of a term given as text (used by tests and for a title's terms).
-    static func hash(_ term: String) -> UInt32 {
-        var hash = offsetBasis
-        for byte in term.utf8 { hash = (hash ^ UInt32(byte)) &* prime }
+    /// The hash of a term given as text (used by tests, the short forms and the documents' paths).
+    static func hash(_ term: String) -> UInt32 { hash(term.utf8) }
+
+    /// FNV-1a over `bytes`, going on from `hash` (a text in parts is hashed part after part).
+    @inline(__always) static func hash(_ bytes: some Sequence<UInt8>, from hash: UInt32 = offsetBasis) -> UInt32 {
+        var hash = hash
+        for byte in bytes { hash = (hash ^ UInt32(byte)) &* prime }
         return hash
     }
 
